@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev
   libcpp-httplib-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
+  libvalijson-dev
   binutils
 )
 
