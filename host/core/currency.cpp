@@ -64,9 +64,8 @@ bool isThreeAsciiLetters(std::string_view code) {
   if (code.size() != 3) {
     return false;
   }
-  return std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  });
+  return std::all_of(code.begin(), code.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
 }
 
 }  // namespace
@@ -74,9 +73,9 @@ bool isThreeAsciiLetters(std::string_view code) {
 std::span<const Iso4217Entry> iso4217Table() { return kTable; }
 
 const Iso4217Entry* findIso4217(std::string_view code) {
-  const auto* it = std::lower_bound(
-      std::begin(kTable), std::end(kTable), code,
-      [](const Iso4217Entry& e, std::string_view c) { return e.code < c; });
+  const auto* it =
+      std::lower_bound(std::begin(kTable), std::end(kTable), code,
+                       [](const Iso4217Entry& e, std::string_view c) { return e.code < c; });
   if (it == std::end(kTable) || it->code != code) {
     return nullptr;
   }

@@ -67,9 +67,7 @@ class Currency {
 
   friend bool operator==(Currency a, Currency b) { return a.entry_ == b.entry_; }
   // Alphabetical by code; orders currencies (for maps and reports), never amounts.
-  friend std::strong_ordering operator<=>(Currency a, Currency b) {
-    return a.code() <=> b.code();
-  }
+  friend std::strong_ordering operator<=>(Currency a, Currency b) { return a.code() <=> b.code(); }
 
  private:
   explicit Currency(const Iso4217Entry* entry) : entry_(entry) {}

@@ -140,13 +140,13 @@ lh::Result<Money> toMoney(const DecimalParts& parts, Currency currency, std::str
   if (significant + shift > 19) {
     return outOfRange(text, currency);  // at least 10^19 > 2^63
   }
+  // significant + shift <= 19 digits: mag < 10^19 < 2^64 throughout, so uint64 cannot wrap here;
+  // the int64 range is checked below.
   uint64_t mag = 0;
   for (size_t i = first; i <= last; ++i) {
-    mag = mag * 10 + static_cast<uint64_t>(digitAt(i) - '0');  // <= 19 digits: fits uint64
+    mag = mag * 10 + static_cast<uint64_t>(digitAt(i) - '0');
   }
-  if (__builtin_mul_overflow(mag, kPow10[static_cast<size_t>(shift)], &mag)) {
-    return outOfRange(text, currency);
-  }
+  mag *= kPow10[static_cast<size_t>(shift)];
   if (parts.negative) {
     if (mag > kMaxNegativeMagnitude) {
       return outOfRange(text, currency);
@@ -197,7 +197,8 @@ lh::Result<Money> fromScaledMinor(int64_t value, int valueExponent, Currency cur
   }
   const int target = currency.exponent();
   if (valueExponent >= target) {
-    const int64_t divisor = static_cast<int64_t>(kPow10[static_cast<size_t>(valueExponent - target)]);
+    const int64_t divisor =
+        static_cast<int64_t>(kPow10[static_cast<size_t>(valueExponent - target)]);
     if (value % divisor != 0) {
       int64_t decimals = valueExponent;
       int64_t rest = value;
@@ -206,9 +207,9 @@ lh::Result<Money> fromScaledMinor(int64_t value, int valueExponent, Currency cur
         --decimals;
       }
       // Quote it without its trailing zeros, so the text shows exactly the decimals it names.
-      return tooManyDecimals(std::string(currency.code()) + " " +
-                                 formatScaled(rest, static_cast<int>(decimals)),
-                             decimals, currency);
+      return tooManyDecimals(
+          std::string(currency.code()) + " " + formatScaled(rest, static_cast<int>(decimals)),
+          decimals, currency);
     }
     return Money{value / divisor, currency};
   }
@@ -238,8 +239,9 @@ lh::Result<Money> parseDecimal(std::string_view text, Currency currency) {
     ++pos;
     end = scanDigits(text, pos);
     if (end == pos) {
-      return malformed(text, kWhat, pos == text.size() ? "no digit after the decimal point"
-                                                       : unexpectedAt(text, pos));
+      return malformed(
+          text, kWhat,
+          pos == text.size() ? "no digit after the decimal point" : unexpectedAt(text, pos));
     }
     parts.frac_digits = text.substr(pos, end - pos);
     pos = end;
@@ -272,8 +274,9 @@ lh::Result<Money> parseJsonNumber(std::string_view rawToken, Currency currency) 
     ++pos;
     end = scanDigits(text, pos);
     if (end == pos) {
-      return malformed(text, kWhat, pos == text.size() ? "no digit after the decimal point"
-                                                       : unexpectedAt(text, pos));
+      return malformed(
+          text, kWhat,
+          pos == text.size() ? "no digit after the decimal point" : unexpectedAt(text, pos));
     }
     parts.frac_digits = text.substr(pos, end - pos);
     pos = end;
@@ -287,8 +290,8 @@ lh::Result<Money> parseJsonNumber(std::string_view rawToken, Currency currency) 
     }
     end = scanDigits(text, pos);
     if (end == pos) {
-      return malformed(text, kWhat, pos == text.size() ? "no digit in the exponent"
-                                                       : unexpectedAt(text, pos));
+      return malformed(text, kWhat,
+                       pos == text.size() ? "no digit in the exponent" : unexpectedAt(text, pos));
     }
     int64_t exponent = 0;
     for (size_t i = pos; i < end; ++i) {
@@ -422,10 +425,9 @@ lh::Result<Money> sum(std::span<const Money> amounts, Currency currency) {
     total += amounts[i].minor;
   }
   if (total > kInt64Max || total < kInt64Min) {
-    return lh::invalidArgument("the total of " + std::to_string(amounts.size()) + " " +
-                               std::string(currency.code()) +
-                               " amounts overflows int64 minor units (range " +
-                               rangeText(currency) + ")");
+    return lh::invalidArgument(
+        "the total of " + std::to_string(amounts.size()) + " " + std::string(currency.code()) +
+        " amounts overflows int64 minor units (range " + rangeText(currency) + ")");
   }
   return Money{static_cast<int64_t>(total), currency};
 }

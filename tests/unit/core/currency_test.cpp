@@ -60,7 +60,9 @@ INSTANTIATE_TEST_SUITE_P(
         ExponentCase{"LYD", 434, 3},
         // four decimals
         ExponentCase{"CLF", 990, 4}, ExponentCase{"UYW", 927, 4}),
-    [](const ::testing::TestParamInfo<ExponentCase>& info) { return std::string(info.param.code); });
+    [](const ::testing::TestParamInfo<ExponentCase>& info) {
+      return std::string(info.param.code);
+    });
 
 TEST(CurrencyTable, HoldsTheWholeCurrentList) {
   // 178 codes are on List One after amendment 180 (2026-01-01); 9 withdrawn codes are kept.
@@ -145,18 +147,17 @@ TEST_P(CurrencyFromCodeErrorTest, IsInvalidArgumentNamingTheCode) {
   EXPECT_THAT(currency.status().message(), HasSubstr(GetParam().expected));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Malformed, CurrencyFromCodeErrorTest,
-    ::testing::Values(BadCode{"ABC", "unknown ISO 4217 currency code 'ABC'"},
-                      BadCode{"QQQ", "unknown ISO 4217 currency code 'QQQ'"},
-                      BadCode{"usd", "'usd' is not upper case"},
-                      BadCode{"Usd", "'Usd' is not upper case"},
-                      BadCode{"", "'' is not an ISO 4217 code"},
-                      BadCode{"US", "'US' is not an ISO 4217 code"},
-                      BadCode{"USDX", "'USDX' is not an ISO 4217 code"},
-                      BadCode{" USD", "' USD' is not an ISO 4217 code"},
-                      BadCode{"US1", "'US1' is not an ISO 4217 code"},
-                      BadCode{"U$D", "'U$D' is not an ISO 4217 code"}));
+INSTANTIATE_TEST_SUITE_P(Malformed, CurrencyFromCodeErrorTest,
+                         ::testing::Values(BadCode{"ABC", "unknown ISO 4217 currency code 'ABC'"},
+                                           BadCode{"QQQ", "unknown ISO 4217 currency code 'QQQ'"},
+                                           BadCode{"usd", "'usd' is not upper case"},
+                                           BadCode{"Usd", "'Usd' is not upper case"},
+                                           BadCode{"", "'' is not an ISO 4217 code"},
+                                           BadCode{"US", "'US' is not an ISO 4217 code"},
+                                           BadCode{"USDX", "'USDX' is not an ISO 4217 code"},
+                                           BadCode{" USD", "' USD' is not an ISO 4217 code"},
+                                           BadCode{"US1", "'US1' is not an ISO 4217 code"},
+                                           BadCode{"U$D", "'U$D' is not an ISO 4217 code"}));
 
 TEST(CurrencyFromCode, NonPrintableInputIsNotEchoedRaw) {
   lh::Result<Currency> currency = currencyFromCode(std::string_view("U\nD", 3));

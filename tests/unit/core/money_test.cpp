@@ -42,38 +42,39 @@ TEST_P(ParseDecimalTest, ParsesExactly) {
   EXPECT_EQ(*money, m(c.minor, c.currency)) << c.text;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Accepted, ParseDecimalTest,
-    ::testing::Values(
-        // USD, exponent 2
-        ParseCase{"10", "USD", 1000}, ParseCase{"10.5", "USD", 1050},
-        ParseCase{"10.50", "USD", 1050}, ParseCase{"-3.25", "USD", -325},
-        ParseCase{"100.00", "USD", 10000}, ParseCase{"300.0", "USD", 30000},
-        ParseCase{"55.0", "USD", 5500}, ParseCase{"0", "USD", 0}, ParseCase{"-0", "USD", 0},
-        ParseCase{"-0.00", "USD", 0}, ParseCase{"0.01", "USD", 1}, ParseCase{"-0.05", "USD", -5},
-        ParseCase{"007.50", "USD", 750},
-        // extra decimals that are all zeros lose nothing
-        ParseCase{"10.500", "USD", 1050}, ParseCase{"10.5000000000000000000000000", "USD", 1050},
-        ParseCase{"0.000000000000000000000000000", "USD", 0},
-        // JPY, exponent 0
-        ParseCase{"1000", "JPY", 1000}, ParseCase{"1000.0", "JPY", 1000},
-        ParseCase{"-500.000", "JPY", -500},
-        // KWD / BHD, exponent 3
-        ParseCase{"0.001", "KWD", 1}, ParseCase{"1.25", "KWD", 1250},
-        ParseCase{"1.234", "BHD", 1234}, ParseCase{"-1.2340", "BHD", -1234},
-        // CLF, exponent 4
-        ParseCase{"1.0001", "CLF", 10001}, ParseCase{"2", "UYW", 20000},
-        // int64 boundaries, per exponent
-        ParseCase{"92233720368547758.07", "USD", kMax},
-        ParseCase{"-92233720368547758.08", "USD", kMin},
-        ParseCase{"9223372036854775807", "JPY", kMax},
-        ParseCase{"-9223372036854775808", "JPY", kMin},
-        ParseCase{"9223372036854775.807", "KWD", kMax},
-        ParseCase{"-922337203685477.5808", "CLF", kMin},
-        ParseCase{"00000000000000000000009223372036854775807", "JPY", kMax}),
-    [](const ::testing::TestParamInfo<ParseCase>& info) {
-      return "case" + std::to_string(info.index);
-    });
+INSTANTIATE_TEST_SUITE_P(Accepted, ParseDecimalTest,
+                         ::testing::Values(
+                             // USD, exponent 2
+                             ParseCase{"10", "USD", 1000}, ParseCase{"10.5", "USD", 1050},
+                             ParseCase{"10.50", "USD", 1050}, ParseCase{"-3.25", "USD", -325},
+                             ParseCase{"100.00", "USD", 10000}, ParseCase{"300.0", "USD", 30000},
+                             ParseCase{"55.0", "USD", 5500}, ParseCase{"0", "USD", 0},
+                             ParseCase{"-0", "USD", 0}, ParseCase{"-0.00", "USD", 0},
+                             ParseCase{"0.01", "USD", 1}, ParseCase{"-0.05", "USD", -5},
+                             ParseCase{"007.50", "USD", 750},
+                             // extra decimals that are all zeros lose nothing
+                             ParseCase{"10.500", "USD", 1050},
+                             ParseCase{"10.5000000000000000000000000", "USD", 1050},
+                             ParseCase{"0.000000000000000000000000000", "USD", 0},
+                             // JPY, exponent 0
+                             ParseCase{"1000", "JPY", 1000}, ParseCase{"1000.0", "JPY", 1000},
+                             ParseCase{"-500.000", "JPY", -500},
+                             // KWD / BHD, exponent 3
+                             ParseCase{"0.001", "KWD", 1}, ParseCase{"1.25", "KWD", 1250},
+                             ParseCase{"1.234", "BHD", 1234}, ParseCase{"-1.2340", "BHD", -1234},
+                             // CLF, exponent 4
+                             ParseCase{"1.0001", "CLF", 10001}, ParseCase{"2", "UYW", 20000},
+                             // int64 boundaries, per exponent
+                             ParseCase{"92233720368547758.07", "USD", kMax},
+                             ParseCase{"-92233720368547758.08", "USD", kMin},
+                             ParseCase{"9223372036854775807", "JPY", kMax},
+                             ParseCase{"-9223372036854775808", "JPY", kMin},
+                             ParseCase{"9223372036854775.807", "KWD", kMax},
+                             ParseCase{"-922337203685477.5808", "CLF", kMin},
+                             ParseCase{"00000000000000000000009223372036854775807", "JPY", kMax}),
+                         [](const ::testing::TestParamInfo<ParseCase>& info) {
+                           return "case" + std::to_string(info.index);
+                         });
 
 // ---------------------------------------------------------------------------------------------
 // parseDecimal: rejected inputs, each with the reason it must name
@@ -152,7 +153,10 @@ TEST(ParseDecimal, LongGarbageIsQuotedTruncated) {
 }
 
 TEST(ParseDecimal, EmbeddedNulIsRejected) {
-  const std::string_view text("1\0" "0", 3);
+  const std::string_view text(
+      "1\0"
+      "0",
+      3);
   lh::Result<Money> money = parseDecimal(text, ccy("USD"));
   ASSERT_FALSE(money.isOk());
   EXPECT_THAT(money.status().message(), HasSubstr("unexpected '?' at offset 1"));
@@ -213,8 +217,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{".5", "USD", "unexpected '.'"}, ErrorCase{"1.", "USD", "no digit after"},
         ErrorCase{"1e", "USD", "no digit in the exponent"},
         ErrorCase{"1e+", "USD", "no digit in the exponent"},
-        ErrorCase{"1ee2", "USD", "unexpected 'e' at offset 2"},
-        ErrorCase{"", "USD", "empty"}, ErrorCase{"NaN", "USD", "not a JSON number"},
+        ErrorCase{"1ee2", "USD", "unexpected 'e' at offset 2"}, ErrorCase{"", "USD", "empty"},
+        ErrorCase{"NaN", "USD", "not a JSON number"},
         ErrorCase{"Infinity", "USD", "not a JSON number"},
         ErrorCase{"-Infinity", "USD", "not a JSON number"},
         ErrorCase{"\"1.00\"", "USD", "unexpected '\"'"},
@@ -320,22 +324,17 @@ TEST_P(FormatTest, IsExact) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, FormatTest,
-    ::testing::Values(FormatCase{1230, "USD", "12.30", "USD 12.30"},
-                      FormatCase{-5, "USD", "-0.05", "USD -0.05"},
-                      FormatCase{0, "USD", "0.00", "USD 0.00"},
-                      FormatCase{1, "USD", "0.01", "USD 0.01"},
-                      FormatCase{1000, "JPY", "1000", "JPY 1000"},
-                      FormatCase{-1, "JPY", "-1", "JPY -1"},
-                      FormatCase{0, "JPY", "0", "JPY 0"},
-                      FormatCase{1234, "KWD", "1.234", "KWD 1.234"},
-                      FormatCase{-1, "BHD", "-0.001", "BHD -0.001"},
-                      FormatCase{10001, "CLF", "1.0001", "CLF 1.0001"},
-                      FormatCase{kMax, "USD", "92233720368547758.07", "USD 92233720368547758.07"},
-                      FormatCase{kMin, "USD", "-92233720368547758.08",
-                                 "USD -92233720368547758.08"},
-                      FormatCase{kMin, "JPY", "-9223372036854775808", "JPY -9223372036854775808"},
-                      FormatCase{kMin, "CLF", "-922337203685477.5808",
-                                 "CLF -922337203685477.5808"}),
+    ::testing::Values(
+        FormatCase{1230, "USD", "12.30", "USD 12.30"}, FormatCase{-5, "USD", "-0.05", "USD -0.05"},
+        FormatCase{0, "USD", "0.00", "USD 0.00"}, FormatCase{1, "USD", "0.01", "USD 0.01"},
+        FormatCase{1000, "JPY", "1000", "JPY 1000"}, FormatCase{-1, "JPY", "-1", "JPY -1"},
+        FormatCase{0, "JPY", "0", "JPY 0"}, FormatCase{1234, "KWD", "1.234", "KWD 1.234"},
+        FormatCase{-1, "BHD", "-0.001", "BHD -0.001"},
+        FormatCase{10001, "CLF", "1.0001", "CLF 1.0001"},
+        FormatCase{kMax, "USD", "92233720368547758.07", "USD 92233720368547758.07"},
+        FormatCase{kMin, "USD", "-92233720368547758.08", "USD -92233720368547758.08"},
+        FormatCase{kMin, "JPY", "-9223372036854775808", "JPY -9223372036854775808"},
+        FormatCase{kMin, "CLF", "-922337203685477.5808", "CLF -922337203685477.5808"}),
     [](const ::testing::TestParamInfo<FormatCase>& info) {
       return "case" + std::to_string(info.index);
     });
@@ -493,8 +492,8 @@ std::string int128ToString(__int128 v) {
     return "0";
   }
   const bool negative = v < 0;
-  unsigned __int128 mag = negative ? 0 - static_cast<unsigned __int128>(v)
-                                   : static_cast<unsigned __int128>(v);
+  unsigned __int128 mag =
+      negative ? 0 - static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
   std::string out;
   while (mag > 0) {
     out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
@@ -541,8 +540,8 @@ class MoneyProperty : public ::testing::Test {
   Currency randomCurrency() { return currencies_[rng_() % currencies_.size()]; }
 
   std::string trace() const {
-    return "seed=" + std::to_string(seed_) + " (rerun with LH_PROPERTY_SEED=" +
-           std::to_string(seed_) + ")";
+    return "seed=" + std::to_string(seed_) +
+           " (rerun with LH_PROPERTY_SEED=" + std::to_string(seed_) + ")";
   }
 
   const uint64_t seed_;
@@ -629,8 +628,7 @@ TEST_F(MoneyProperty, ParseAgreesWithAnInt128ReferenceOnRandomDecimalText) {
 
     lh::Result<Money> parsed = parseDecimal(text, currency);
     const std::string where = "iteration " + std::to_string(i) + " text " + text + " " +
-                              std::string(currency.code()) + " reference " +
-                              int128ToString(minor);
+                              std::string(currency.code()) + " reference " + int128ToString(minor);
     if (!exact) {
       ASSERT_FALSE(parsed.isOk()) << where << " parsed as " << *parsed;
       ASSERT_THAT(parsed.status().message(), HasSubstr("decimals")) << where;
@@ -658,8 +656,9 @@ TEST_F(MoneyProperty, CheckedArithmeticNeverOverflowsUnnoticed) {
     const Currency currency = randomCurrency();
     const Money a{randomMinor(), currency};
     const Money b{randomMinor(), currency};
-    const int64_t factor = (rng_() % 2 == 0) ? static_cast<int64_t>(rng_())
-                                             : std::uniform_int_distribution<int64_t>(-1000, 1000)(rng_);
+    const int64_t factor = (rng_() % 2 == 0)
+                               ? static_cast<int64_t>(rng_())
+                               : std::uniform_int_distribution<int64_t>(-1000, 1000)(rng_);
     const std::string where = "iteration " + std::to_string(i) + " a=" + std::to_string(a.minor) +
                               " b=" + std::to_string(b.minor) + " k=" + std::to_string(factor);
 
@@ -673,10 +672,9 @@ TEST_F(MoneyProperty, CheckedArithmeticNeverOverflowsUnnoticed) {
       lh::Result<Money> got;
       __int128 ref;
     };
-    for (const Check& c : {Check{"add", add(a, b), sum_ref},
-                           Check{"subtract", subtract(a, b), diff_ref},
-                           Check{"negate", negate(a), neg_ref},
-                           Check{"multiply", multiply(a, factor), mul_ref}}) {
+    for (const Check& c :
+         {Check{"add", add(a, b), sum_ref}, Check{"subtract", subtract(a, b), diff_ref},
+          Check{"negate", negate(a), neg_ref}, Check{"multiply", multiply(a, factor), mul_ref}}) {
       if (fitsInt64(c.ref)) {
         ASSERT_TRUE(c.got.isOk()) << c.op << " " << where << ": " << c.got.status();
         ASSERT_EQ(c.got->minor, static_cast<int64_t>(c.ref)) << c.op << " " << where;
