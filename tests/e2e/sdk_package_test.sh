@@ -6,7 +6,7 @@
 #     ledgerhost-sdk CMake package.
 #  2. Copy sdk/template out of the source tree and build it with
 #     -DCMAKE_PREFIX_PATH=<tmp>/prefix (find_package(ledgerhost-sdk) + lh_add_plugin).
-#  3. `<tmp>/prefix/bin/ledgerhost plugins check <template.so>` must exit 0.
+#  3. `<tmp>/prefix/bin/ledgerhost plugins check <template.so> --config {...}` must exit 0.
 #  4. `<tmp>/prefix/bin/ledgerhost plugins list --format json`, run from another directory with
 #     no flag and no LEDGERHOST_PLUGIN_DIR, must list the four built-ins from
 #     <tmp>/prefix/lib/ledgerhost/plugins; after installing the template there, five.
@@ -85,7 +85,8 @@ exported="$(nm -D --defined-only "$template_so" | awk '{print $3}' | sort -u | t
 host() { (cd "$tmp" && env -u LEDGERHOST_PLUGIN_DIR "$prefix/bin/ledgerhost" "$@"); }
 
 step "ledgerhost plugins check template.so"
-if ! host plugins check "$template_so" >"$tmp/check.out" 2>&1; then
+# The template requires an api_key, so hand `check` a config it accepts (create() does no I/O).
+if ! host plugins check "$template_so" --config '{"api_key": "sk_test_e2e"}' >"$tmp/check.out" 2>&1; then
   cat "$tmp/check.out" >&2
   fail "plugins check $template_so exited non-zero"
 fi
