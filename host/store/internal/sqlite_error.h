@@ -1,0 +1,34 @@
+// Turns SQLite errors into lh::Status. Internal to lh_store: every lh_store function that calls
+// SQLiteCpp catches SQLite::Exception (and std::exception) and returns one of these, so nothing
+// throws out of lh_store.
+//
+// Code mapping (retry meaning as in core/status.h):
+//   SQLITE_BUSY, SQLITE_LOCKED             -> Transient (another connection holds the lock)
+//   SQLITE_IOERR, SQLITE_FULL, SQLITE_NOMEM -> Transient (the disk or memory may come back)
+//   SQLITE_CONSTRAINT                      -> Conflict  (the row exists or a reference is gone)
+//   SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH,
+//   SQLITE_CORRUPT, SQLITE_NOTADB          -> Permanent (an operator must fix the file)
+//   anything else (SQL errors, misuse)     -> Internal  (a bug in our SQL)
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <SQLiteCpp/Exception.h>
+
+#include <exception>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace lh::store::internal {
+
+// The Code for a primary or extended SQLite result code.
+lh::Code codeForSqlite(int sqliteCode);
+
+// "<context>: <sqlite message>" with the mapped code.
+lh::Status statusFromSqlite(const SQLite::Exception& error, std::string_view context);
+
+// For non-SQLite exceptions escaping SQLiteCpp or the standard library (bad_alloc, ...): Internal.
+lh::Status statusFromException(const std::exception& error, std::string_view context);
+
+}  // namespace lh::store::internal
