@@ -12,6 +12,10 @@ function(lh_add_plugin name)
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "lh_add_plugin(${name}): SOURCES is required")
   endif()
+  if(NOT TARGET ledgerhost::sdk)
+    message(FATAL_ERROR "lh_add_plugin(${name}): target ledgerhost::sdk is not defined; "
+      "call find_package(ledgerhost-sdk REQUIRED) first")
+  endif()
   add_library(${name} MODULE ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ledgerhost::sdk ${ARG_LINK_LIBRARIES})
   set_target_properties(${name} PROPERTIES
