@@ -10,12 +10,14 @@ namespace po = boost::program_options;
 
 po::options_description loggingOptions(GlobalOptions* globals) {
   po::options_description options("Logging options");
+  // clang-format off
   options.add_options()
       ("log-format", po::value<std::string>(&globals->logFormat)->value_name("text|json"),
        "log line format (default text); logs go to stderr, redacted")
-      ("log-level", po::value<std::string>(&globals->logLevel)
-                        ->value_name("trace|debug|info|warn|error"),
+      ("log-level",
+       po::value<std::string>(&globals->logLevel)->value_name("trace|debug|info|warn|error"),
        "lowest level logged (default info)");
+  // clang-format on
   return options;
 }
 

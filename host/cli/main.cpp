@@ -27,10 +27,12 @@ using namespace lh::cli;
 void printHelp(const po::options_description& globalOptions) {
   constexpr size_t kNameWidth = 16;
   auto line = [&](std::string_view name, std::string_view summary) {
-    std::cout << "  " << name << std::string(kNameWidth - std::min(name.size(), kNameWidth - 1), ' ')
-              << summary << '\n';
+    std::cout << "  " << name
+              << std::string(kNameWidth - std::min(name.size(), kNameWidth - 1), ' ') << summary
+              << '\n';
   };
-  std::cout << "ledgerhost " LH_VERSION " - integration host for money data\n\n"
+  std::cout << "ledgerhost " LH_VERSION
+               " - integration host for money data\n\n"
                "Usage: ledgerhost [global options] <command> [options]\n\n"
                "Commands:\n";
   line("plugins list", "list the plugins in the plugin directory");
@@ -78,9 +80,11 @@ int run(int argc, char** argv) {
 
   GlobalOptions globals;
   po::options_description globalOptions("Global options");
+  // clang-format off
   globalOptions.add_options()
       ("help,h", "show this help")
       ("version", "print the version and the plugin ABI this host speaks");
+  // clang-format on
   globalOptions.add(loggingOptions(&globals));
   po::variables_map vm;
   int exitCode = kExitOk;
@@ -88,8 +92,8 @@ int run(int argc, char** argv) {
     return exitCode;
   }
   if (vm.count("version") != 0) {
-    std::cout << "ledgerhost " LH_VERSION " (plugin ABI "
-              << lh::plugins::abiString(LH_ABI_VERSION) << ")\n";
+    std::cout << "ledgerhost " LH_VERSION " (plugin ABI " << lh::plugins::abiString(LH_ABI_VERSION)
+              << ")\n";
     return kExitOk;
   }
   if (vm.count("help") != 0) {

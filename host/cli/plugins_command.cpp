@@ -39,7 +39,9 @@ void printTable(const std::vector<Row>& rows) {
     w[3] = std::max(w[3], r.abi.size());
   }
   auto line = [&](const Row& r) {
-    auto pad = [](const std::string& s, size_t width) { return s + std::string(width - s.size() + 2, ' '); };
+    auto pad = [](const std::string& s, size_t width) {
+      return s + std::string(width - s.size() + 2, ' ');
+    };
     std::cout << pad(r.name, w[0]) << pad(r.kind, w[1]) << pad(r.version, w[2]) << pad(r.abi, w[3])
               << r.file << '\n';
   };
@@ -53,12 +55,14 @@ int runList(const std::vector<std::string>& args, GlobalOptions globals) {
   std::string pluginDir;
   std::string format = "table";
   po::options_description options("Options for 'ledgerhost plugins list'");
+  // clang-format off
   options.add_options()
       ("help,h", "show this help")
       ("plugin-dir", po::value<std::string>(&pluginDir)->value_name("DIR"),
        "directory to scan (default: $LEDGERHOST_PLUGIN_DIR, else <bin>/../lib/ledgerhost/plugins)")
       ("format", po::value<std::string>(&format)->value_name("table|json"),
        "output format (default table)");
+  // clang-format on
   options.add(loggingOptions(&globals));
   po::variables_map vm;
   int exitCode = kExitOk;
@@ -129,11 +133,13 @@ int runCheck(const std::vector<std::string>& args, GlobalOptions globals) {
   std::string file;
   std::string config = "{}";
   po::options_description options("Options for 'ledgerhost plugins check FILE.so'");
+  // clang-format off
   options.add_options()
       ("help,h", "show this help")
       ("file", po::value<std::string>(&file)->value_name("FILE.so"), "the plugin file to check")
       ("config", po::value<std::string>(&config)->value_name("JSON"),
        "connection config object handed to create (default {})");
+  // clang-format on
   options.add(loggingOptions(&globals));
   po::positional_options_description positional;
   positional.add("file", 1);

@@ -173,7 +173,8 @@ lh_status HostContext::httpCb(lh_ctx* ctx, const lh_http_request* request,
                           "http: header " + std::to_string(i) + " has a NULL or empty name/value");
         return LH_E_INVALID_ARGUMENT;
       }
-      out.headers.push_back({std::string(h.name, h.name_len), std::string(view(h.value, h.value_len))});
+      out.headers.push_back(
+          {std::string(h.name, h.name_len), std::string(view(h.value, h.value_len))});
     }
 
     Result<HttpResponse> result = host->services_.http->send(out);
@@ -284,7 +285,8 @@ lh_status HostContext::stateGetCb(lh_ctx* ctx, const char* key, size_t keyLen, c
     }
     *value = nullptr;
     *valueLen = 0;
-    Result<std::optional<std::string>> got = host->services_.state->get(std::string_view(key, keyLen));
+    Result<std::optional<std::string>> got =
+        host->services_.state->get(std::string_view(key, keyLen));
     if (!got.isOk()) {
       const Status status = got.status();
       host->recordError(toRaw(status.code()), "state_get: " + status.message());
@@ -359,7 +361,7 @@ void HostContext::setErrorCb(lh_ctx* ctx, lh_status code, const char* message,
   }
   try {
     std::string text = validSpan(message, len) ? std::string(view(message, len))
-                                                : std::string("(set_error: NULL message)");
+                                               : std::string("(set_error: NULL message)");
     self(ctx)->recordError(code, std::move(text));
   } catch (...) {
     // Out of memory while copying the message: the status code still reaches the host.

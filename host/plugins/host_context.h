@@ -34,13 +34,13 @@ class HostContext {
 
   // What the plugin handed back during one call.
   struct CallRecord {
-    std::vector<std::string> events;    // emitted events that passed validation, in order
-    std::optional<std::string> cursor;  // from checkpoint
-    bool hasMore = false;               // from checkpoint
-    std::vector<std::string> responses; // from respond, in order
-    bool errorSet = false;              // set_error was called (or a host service failed)
-    lh_status errorCode = LH_OK;        // the last error's code
-    std::string errorMessage;           // the last error's message (copied, capped)
+    std::vector<std::string> events;     // emitted events that passed validation, in order
+    std::optional<std::string> cursor;   // from checkpoint
+    bool hasMore = false;                // from checkpoint
+    std::vector<std::string> responses;  // from respond, in order
+    bool errorSet = false;               // set_error was called (or a host service failed)
+    lh_status errorCode = LH_OK;         // the last error's code
+    std::string errorMessage;            // the last error's message (copied, capped)
   };
 
   // Longest error message kept from set_error; longer ones are truncated (a plugin must not be able

@@ -90,7 +90,9 @@ Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
   std::string what;
   host.beginCall(HostContext::Call::Create);
   const lh_status raw = guardedCall(
-      [&] { return d.create(host.api(), host.ctx(), configJson.data(), configJson.size(), &created); },
+      [&] {
+        return d.create(host.api(), host.ctx(), configJson.data(), configJson.size(), &created);
+      },
       &what);
   HostContext::CallRecord record = host.endCall();
   if (!what.empty()) {
@@ -138,8 +140,8 @@ Status PluginInstance::callStatus(const char* call, lh_status raw,
   if (code == Code::Internal && raw != LH_E_INTERNAL) {
     detail += " (unknown status code " + std::to_string(raw) + ")";
   }
-  return Status(code, library_->file().string() + ": " + call + " failed: " +
-                          std::string(codeName(code)) + ": " + detail);
+  return Status(code, library_->file().string() + ": " + call +
+                          " failed: " + std::string(codeName(code)) + ": " + detail);
 }
 
 Status PluginInstance::escaped(const char* call, const char* what) const {
@@ -213,7 +215,8 @@ Status PluginInstance::execute(std::string_view commandsJson, std::vector<std::s
   return Status::ok();
 }
 
-Status PluginInstance::verifyWebhook(const std::vector<HttpHeader>& headers, std::string_view body) {
+Status PluginInstance::verifyWebhook(const std::vector<HttpHeader>& headers,
+                                     std::string_view body) {
   return webhookCall(/*verify=*/true, headers, body, nullptr);
 }
 

@@ -2,8 +2,8 @@
 
 #include <dlfcn.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <algorithm>
+#include <boost/dll/shared_library.hpp>
 #include <cstring>
 #include <exception>
 #include <system_error>
@@ -47,9 +47,9 @@ Status copyList(const std::filesystem::path& file, const char* field, const char
                            std::to_string(kMaxListEntries) + " entries or no NULL terminator");
     }
     if (*list[i] == '\0') {
-      return loadError(file, Code::InvalidArgument,
-                       std::string("descriptor field '") + field + "' entry " + std::to_string(i) +
-                           " is empty");
+      return loadError(
+          file, Code::InvalidArgument,
+          std::string("descriptor field '") + field + "' entry " + std::to_string(i) + " is empty");
     }
     out->emplace_back(list[i]);
   }
@@ -159,8 +159,7 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const std::filesystem
   const lh_plugin_descriptor& d = self->descriptor_;
 
   if (!validName(d.name)) {
-    return loadError(file, Code::InvalidArgument,
-                     "descriptor field 'name' must match [a-z0-9_-]+");
+    return loadError(file, Code::InvalidArgument, "descriptor field 'name' must match [a-z0-9_-]+");
   }
   if (d.version == nullptr || *d.version == '\0') {
     return loadError(file, Code::InvalidArgument, "descriptor field 'version' is missing");
@@ -179,9 +178,9 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::load(const std::filesystem
   try {
     self->configSchema_ = nlohmann::json::parse(d.config_schema);
   } catch (const nlohmann::json::exception& e) {
-    return loadError(file, Code::InvalidArgument,
-                     std::string("descriptor field 'config_schema' is not valid JSON: ") +
-                         e.what());
+    return loadError(
+        file, Code::InvalidArgument,
+        std::string("descriptor field 'config_schema' is not valid JSON: ") + e.what());
   }
   if (!self->configSchema_.is_object()) {
     return loadError(file, Code::InvalidArgument,

@@ -8,9 +8,9 @@ namespace lh::plugins {
 Status Registry::addDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return invalidArgument("plugin directory " + dir.string() +
-                           (std::filesystem::exists(dir, ec) ? ": not a directory"
-                                                             : ": does not exist"));
+    return invalidArgument(
+        "plugin directory " + dir.string() +
+        (std::filesystem::exists(dir, ec) ? ": not a directory" : ": does not exist"));
   }
   std::vector<std::filesystem::path> files;
   std::filesystem::directory_iterator it(dir, ec);

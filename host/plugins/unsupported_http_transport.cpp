@@ -9,8 +9,8 @@ UnsupportedHttpTransport::UnsupportedHttpTransport(std::string reason)
 
 Result<HttpResponse> UnsupportedHttpTransport::send(const HttpRequest& request) {
   // The URL is not echoed: it may carry credentials in its query string.
-  return notSupported("outbound HTTP is not available (" + request.method + " request refused): " +
-                      reason_);
+  return notSupported("outbound HTTP is not available (" + request.method +
+                      " request refused): " + reason_);
 }
 
 }  // namespace lh::plugins

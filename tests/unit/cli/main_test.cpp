@@ -16,9 +16,9 @@ using testsupport::runCli;
 TEST(CliMainTest, HelpListsEveryCommand) {
   auto r = runCli({"--help"});
   EXPECT_EQ(r.exitCode, 0) << r.err;
-  for (const char* command : {"plugins list", "plugins check", "config", "sync", "run", "replay",
-                              "ledger", "reconcile", "connect", "cursors", "demo", "--log-format",
-                              "--log-level", "--version"}) {
+  for (const char* command :
+       {"plugins list", "plugins check", "config", "sync", "run", "replay", "ledger", "reconcile",
+        "connect", "cursors", "demo", "--log-format", "--log-level", "--version"}) {
     EXPECT_THAT(r.out, HasSubstr(command)) << command;
   }
   EXPECT_THAT(r.err, IsEmpty());

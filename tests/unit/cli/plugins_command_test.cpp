@@ -49,7 +49,8 @@ TEST(CliPluginsTest, ListTableHasTheColumns) {
 }
 
 TEST(CliPluginsTest, ListReportsEveryBadFileAndExits1) {
-  auto r = runCli({"plugins", "list", "--plugin-dir", testPluginDir().string(), "--format", "json"});
+  auto r =
+      runCli({"plugins", "list", "--plugin-dir", testPluginDir().string(), "--format", "json"});
   EXPECT_EQ(r.exitCode, 1);
   nlohmann::json list = nlohmann::json::parse(r.out);  // the good ones are still listed
   std::vector<std::string> names;
@@ -96,9 +97,9 @@ TEST(CliPluginsTest, ListFindsPluginsRelativeToTheBinary) {
   nlohmann::json list = nlohmann::json::parse(r.out);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("name"), "good_cpp");
-  EXPECT_EQ(list[0].at("file"),
-            std::filesystem::canonical(prefix.path() / "lib/ledgerhost/plugins/good_cpp.so")
-                .string());
+  EXPECT_EQ(
+      list[0].at("file"),
+      std::filesystem::canonical(prefix.path() / "lib/ledgerhost/plugins/good_cpp.so").string());
 }
 
 TEST(CliPluginsTest, CheckAGoodPlugin) {
@@ -137,8 +138,8 @@ TEST(CliPluginsTest, CheckATextFileNamedSo) {
 }
 
 TEST(CliPluginsTest, CheckPassesTheConfig) {
-  auto r = runCli({"plugins", "check", testPlugin("good_cpp").string(), "--config",
-                   R"({"reject": true})"});
+  auto r = runCli(
+      {"plugins", "check", testPlugin("good_cpp").string(), "--config", R"({"reject": true})"});
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_THAT(r.err, HasSubstr("invalid_config: config key 'reject' is not allowed"));
 

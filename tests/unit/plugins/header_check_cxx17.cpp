@@ -1,7 +1,7 @@
 // Compile check: sdk.h and plugin.hpp are warning-free as C++17 under -Wall -Wextra -pedantic
 // -Werror, including the code LH_CONNECTOR instantiates.
-#include <ledgerhost/plugin.hpp>
 #include <ledgerhost/sdk.h>
+#include <ledgerhost/plugin.hpp>
 
 namespace {
 

@@ -41,9 +41,8 @@ TEST(PluginDirTest, DefaultIsRelativeToTheExecutable) {
   ScopedPluginDirEnv env(nullptr);
   Result<std::filesystem::path> dir = defaultPluginDir();
   ASSERT_TRUE(dir.isOk()) << dir.status();
-  EXPECT_EQ(dir.value(),
-            std::filesystem::weakly_canonical(std::filesystem::path(LH_BUILD_DIR) / "lib" /
-                                              "ledgerhost" / "plugins"));
+  EXPECT_EQ(dir.value(), std::filesystem::weakly_canonical(std::filesystem::path(LH_BUILD_DIR) /
+                                                           "lib" / "ledgerhost" / "plugins"));
 }
 
 TEST(PluginDirTest, EnvironmentOverrides) {

@@ -155,8 +155,9 @@ TEST_F(PluginInstanceTest, ConnectorErrorKeepsItsCodeAndMessage) {
   ASSERT_NE(instance, nullptr);
   Status status = instance->read("limited", "");
   EXPECT_EQ(status.code(), Code::RateLimited);
-  EXPECT_EQ(status.message(), testPlugin("good_cpp").string() +
-                                  ": read failed: rate_limited: upstream said 429, retry after 30s");
+  EXPECT_EQ(status.message(),
+            testPlugin("good_cpp").string() +
+                ": read failed: rate_limited: upstream said 429, retry after 30s");
 }
 
 TEST_F(PluginInstanceTest, ConnectorStdExceptionBecomesInternal) {
@@ -164,8 +165,8 @@ TEST_F(PluginInstanceTest, ConnectorStdExceptionBecomesInternal) {
   ASSERT_NE(instance, nullptr);
   Status status = instance->read("boom", "");
   EXPECT_EQ(status.code(), Code::Internal);
-  EXPECT_EQ(status.message(), testPlugin("good_cpp").string() +
-                                  ": read failed: internal: parser exploded on page 3");
+  EXPECT_EQ(status.message(),
+            testPlugin("good_cpp").string() + ": read failed: internal: parser exploded on page 3");
   // The instance is still usable after a failed call.
   EXPECT_TRUE(instance->read("invoices", "").isOk());
   ASSERT_THAT(sink_.batches(), SizeIs(1));
@@ -214,7 +215,8 @@ TEST_F(PluginInstanceTest, WebhookVerifyAndHandle) {
   EXPECT_TRUE(instance->verifyWebhook({{"X-Test-Signature", "valid"}}, "{}").isOk());
   Status bad = instance->verifyWebhook({{"X-Test-Signature", "forged"}}, "{}");
   EXPECT_EQ(bad.code(), Code::InvalidArgument);
-  EXPECT_THAT(bad.message(), HasSubstr("webhook verify failed: invalid_argument: signature mismatch"));
+  EXPECT_THAT(bad.message(),
+              HasSubstr("webhook verify failed: invalid_argument: signature mismatch"));
 
   std::string delivery;
   ASSERT_TRUE(instance->handleWebhook({}, R"({"id":"evt_1"})", &delivery).isOk());

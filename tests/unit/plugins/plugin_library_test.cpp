@@ -24,9 +24,11 @@ void expectLoadError(const std::filesystem::path& file, Code code, const std::st
 
 TEST(PluginLibraryTest, NotASharedObject) {
   TempDir dir;
-  const auto file = dir.write("x.so", "this is a text file pretending to be a plugin, not an ELF\n"
-                                      "shared object; dlopen must refuse it with a clear reason\n");
-  expectLoadError(file, Code::InvalidArgument, "cannot load as a shared library: invalid ELF header");
+  const auto file = dir.write("x.so",
+                              "this is a text file pretending to be a plugin, not an ELF\n"
+                              "shared object; dlopen must refuse it with a clear reason\n");
+  expectLoadError(file, Code::InvalidArgument,
+                  "cannot load as a shared library: invalid ELF header");
 }
 
 TEST(PluginLibraryTest, MissingFile) {

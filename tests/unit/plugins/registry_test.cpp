@@ -82,9 +82,9 @@ TEST(RegistryTest, TheTestPluginDirectoryHasEachBrokenPluginAsAnError) {
   for (const auto& error : registry.errors()) {
     failed.push_back(error.file.filename().string());
   }
-  EXPECT_THAT(failed, ::testing::ElementsAre("broken_abi2.so", "broken_bad_name.so",
-                                             "broken_bad_schema.so", "broken_no_entry.so",
-                                             "broken_refuse.so", "broken_small.so"));
+  EXPECT_THAT(failed,
+              ::testing::ElementsAre("broken_abi2.so", "broken_bad_name.so", "broken_bad_schema.so",
+                                     "broken_no_entry.so", "broken_refuse.so", "broken_small.so"));
 }
 
 }  // namespace

@@ -59,9 +59,21 @@ static lh_status frozen_execute(lh_instance* instance, const char* commands, siz
 }
 
 static const lh_plugin_descriptor kDescriptor = {
-    sizeof(lh_plugin_descriptor), LH_ABI_VERSION, "frozen_v1_0", "1.0.0",
-    "test plugin built from the frozen ABI 1.0 header", LH_KIND_BANK, 0, "{\"type\": \"object\"}",
-    kStreams, kNone, frozen_create, frozen_destroy, frozen_read, frozen_execute, NULL,
+    sizeof(lh_plugin_descriptor),
+    LH_ABI_VERSION,
+    "frozen_v1_0",
+    "1.0.0",
+    "test plugin built from the frozen ABI 1.0 header",
+    LH_KIND_BANK,
+    0,
+    "{\"type\": \"object\"}",
+    kStreams,
+    kNone,
+    frozen_create,
+    frozen_destroy,
+    frozen_read,
+    frozen_execute,
+    NULL,
 };
 
 LH_PLUGIN_ENTRY_DECL { return LH_ABI_MAJOR_OF(host_abi) == 1 ? &kDescriptor : NULL; }

@@ -31,12 +31,12 @@ class GoodConnector : public ledgerhost::Connector {
       throw std::runtime_error("parser exploded on page 3");
     }
     if (stream == "http") {
-      ledgerhost::Response response =
-          host().http("GET", "https://api.example.test/v1/invoices", {{"Accept", "application/json"}});
+      ledgerhost::Response response = host().http("GET", "https://api.example.test/v1/invoices",
+                                                  {{"Accept", "application/json"}});
       const std::string* requestId = response.header("request-id");
       host().emit("{\"type\":\"invoice\",\"external_id\":\"in_http\",\"http_status\":" +
-                  std::to_string(response.status) + ",\"body_bytes\":" +
-                  std::to_string(response.body.size()) + ",\"request_id\":\"" +
+                  std::to_string(response.status) +
+                  ",\"body_bytes\":" + std::to_string(response.body.size()) + ",\"request_id\":\"" +
                   (requestId != nullptr ? *requestId : std::string()) + "\"}");
       host().checkpoint("null", false);
       return;

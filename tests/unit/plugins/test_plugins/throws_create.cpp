@@ -14,7 +14,9 @@ lh_status create(const lh_host_api*, lh_ctx*, const char*, size_t, lh_instance**
 
 void destroy(lh_instance*) {}
 
-lh_status read(lh_instance*, const char*, size_t, const char*, size_t) { return LH_E_NOT_SUPPORTED; }
+lh_status read(lh_instance*, const char*, size_t, const char*, size_t) {
+  return LH_E_NOT_SUPPORTED;
+}
 
 lh_status execute(lh_instance*, const char*, size_t) { return LH_E_NOT_SUPPORTED; }
 
