@@ -168,6 +168,19 @@ void init(const Options& options) {
   spdlog::set_default_logger(std::move(logger));
 }
 
+std::shared_ptr<spdlog::logger> child(std::string_view name) {
+  auto parent = spdlog::default_logger();
+  if (!parent || parent->name() != kLoggerName) {
+    init(Options{});
+    parent = spdlog::default_logger();
+  }
+  auto logger = std::make_shared<spdlog::logger>(std::string(name), parent->sinks().begin(),
+                                                 parent->sinks().end());
+  logger->set_level(parent->level());
+  logger->flush_on(spdlog::level::warn);
+  return logger;
+}
+
 ScopedContext::ScopedContext(std::initializer_list<Field> fields)
     : ScopedContext(std::vector<Field>(fields)) {}
 

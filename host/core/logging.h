@@ -18,6 +18,7 @@
 #pragma once
 
 #include <spdlog/common.h>
+#include <spdlog/logger.h>
 #include <spdlog/sinks/sink.h>
 
 #include <initializer_list>
@@ -58,6 +59,12 @@ lh::Result<spdlog::level::level_enum> parseLevel(std::string_view text);
 // above are flushed at once. Idempotent: a second call replaces the first logger; loggers
 // obtained earlier keep their old sink.
 void init(const Options& options);
+
+// A logger named `name` (e.g. a plugin's or a subsystem's) writing through the same redacting
+// sink, format and level as the default logger, so its lines carry `"logger": name` and are
+// redacted like all others. Calls init(Options{}) first if init has not run. Not registered with
+// spdlog; keep the pointer. A later init() does not redirect loggers made before it.
+std::shared_ptr<spdlog::logger> child(std::string_view name);
 
 // Adds structured fields (e.g. connection, correlation_id) to every line logged on this thread
 // while the object lives:

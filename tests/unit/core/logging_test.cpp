@@ -213,6 +213,19 @@ TEST_F(LoggingTest, ChangingThePatternCannotBypassRedaction) {
   EXPECT_EQ(line, "[ledgerhost] key [REDACTED:stripe_key] card [REDACTED:card]\n");
 }
 
+TEST_F(LoggingTest, ChildLoggersShareTheRedactingSink) {
+  initWith(Format::Json, spdlog::level::info);
+  auto stripe = child("stripe");
+  EXPECT_EQ(stripe->level(), spdlog::level::info);
+  stripe->debug("hidden");
+  stripe->info("got sk_test_childSECRET");
+  const auto lines = splitLines(out_.str());
+  ASSERT_EQ(lines.size(), 1u);
+  const auto json = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(json.at("logger"), "stripe");
+  EXPECT_EQ(json.at("msg"), "got [REDACTED:stripe_key]");
+}
+
 TEST_F(LoggingTest, ReinitReplacesTheLogger) {
   initWith(Format::Text);
   spdlog::info("first");

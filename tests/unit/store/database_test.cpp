@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 #include <vector>
@@ -397,6 +401,52 @@ TEST(DatabaseTest, CommittedDataSurvivesReopen) {
   auto raw = rawOpen(path);
   EXPECT_EQ(queryText(raw, "SELECT cursor_json FROM cursors WHERE connection = 'authnet'"),
             "{\"last\":\"2026-01-02\"}");
+}
+
+// The durability the store promises: once commit() returned, the row survives the process being
+// killed outright (no destructor, no close, no checkpoint), and uncommitted work does not.
+TEST(DatabaseTest, CommittedDataSurvivesKillDashNine) {
+  TempDir dir;
+  const auto path = dir.file("ledger.db");
+  const pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    auto db = Database::open(path);
+    if (!db.isOk()) {
+      _exit(3);
+    }
+    auto tx = Transaction::begin(**db);
+    if (!tx.isOk() || !(*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                                   "VALUES ('stripe_main', 'charges', '{\"n\":1}')")
+                           .isOk()) {
+      _exit(4);
+    }
+    if (!tx->commit().isOk()) {
+      _exit(5);
+    }
+    auto open = Transaction::begin(**db);
+    if (!open.isOk() || !(*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                                     "VALUES ('stripe_main', 'payouts', '{\"n\":2}')")
+                             .isOk()) {
+      _exit(6);
+    }
+    raise(SIGKILL);
+    _exit(7);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "child did not die by SIGKILL; wait status " << status;
+  // The commit sits in the WAL: nothing was checkpointed into the main file.
+  EXPECT_TRUE(std::filesystem::exists(path.string() + "-wal"));
+
+  auto db = Database::open(path);
+  ASSERT_TRUE(db.isOk()) << db.status();
+  SQLite::Database& native = (*db)->native();
+  EXPECT_EQ(queryText(native, "SELECT cursor_json FROM cursors WHERE stream = 'charges'"),
+            "{\"n\":1}");
+  EXPECT_EQ(queryInt(native, "SELECT COUNT(*) FROM cursors WHERE stream = 'payouts'"), 0);
+  EXPECT_EQ(queryText(native, "PRAGMA integrity_check"), "ok");
 }
 
 }  // namespace
