@@ -293,8 +293,8 @@ class Scanner {
     if (in_[j] == '\\' && j + 1 < n_ && in_[j + 1] == '"') {
       valueBegin = j + 2;
       valueEnd = valueBegin;
-      while (valueEnd < n_ && !(in_[valueEnd] == '\\' && valueEnd + 1 < n_ &&
-                                in_[valueEnd + 1] == '"')) {
+      while (valueEnd < n_ &&
+             !(in_[valueEnd] == '\\' && valueEnd + 1 < n_ && in_[valueEnd + 1] == '"')) {
         ++valueEnd;
       }
     } else if (in_[j] == '"') {

@@ -76,8 +76,8 @@ lh::Status checkPath(const fs::path& path, const OpenOptions& options) {
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const fs::file_status parentStatus = fs::status(parent, ec);
   if (!fs::exists(parentStatus)) {
-    return lh::invalidConfig("cannot create " + describe(path) + ": directory '" +
-                             parent.string() + "' does not exist");
+    return lh::invalidConfig("cannot create " + describe(path) + ": directory '" + parent.string() +
+                             "' does not exist");
   }
   if (!fs::is_directory(parentStatus)) {
     return lh::invalidConfig("cannot create " + describe(path) + ": '" + parent.string() +
@@ -106,8 +106,8 @@ lh::Result<std::unique_ptr<Database>> Database::open(const fs::path& path,
   SchemaState state;
   try {
     const int flags = SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
-    auto connection =
-        std::make_unique<SQLite::Database>(path, flags, static_cast<int>(options.busyTimeout.count()));
+    auto connection = std::make_unique<SQLite::Database>(
+        path, flags, static_cast<int>(options.busyTimeout.count()));
     db.reset(new Database(path, std::move(connection)));
     // Read (never write) first: a database from a newer ledgerhost, or another application's, is
     // refused before we change even its journal mode.

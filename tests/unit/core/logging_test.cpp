@@ -109,8 +109,9 @@ TEST_F(LoggingTest, InitInstallsTheDefaultLogger) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_THAT(lines[0], HasSubstr(" info [ledgerhost] hello 42"));
   // ISO-8601 UTC timestamp with milliseconds at the start.
-  EXPECT_THAT(lines[0], ::testing::MatchesRegex(
-                            "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z .*"));
+  EXPECT_THAT(lines[0],
+              ::testing::MatchesRegex(
+                  "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z .*"));
 }
 
 TEST_F(LoggingTest, LevelFilters) {
@@ -170,8 +171,8 @@ TEST_F(LoggingTest, ContextFieldsAppearAndAreRedacted) {
   {
     ScopedContext outer{{"connection", "stripe_main"}, {"correlation_id", "c-1"}};
     {
-      ScopedContext inner{{"correlation_id", "c-2"}, {"customer", "bob@example.com"},
-                          {"msg", "clash"}};
+      ScopedContext inner{
+          {"correlation_id", "c-2"}, {"customer", "bob@example.com"}, {"msg", "clash"}};
       spdlog::info("inner");
     }
     spdlog::info("outer");

@@ -70,14 +70,17 @@ TEST(RedactTest, AuthorizationHeaderValueWhole) {
 }
 
 TEST(RedactTest, OAuthTokensInJson) {
-  EXPECT_EQ(redact(R"({"access_token":"abc123","expires_in":3600,"refresh_token": "r-1"})"),
-            R"({"access_token":"[REDACTED:token]","expires_in":3600,"refresh_token": "[REDACTED:token]"})");
+  EXPECT_EQ(
+      redact(R"({"access_token":"abc123","expires_in":3600,"refresh_token": "r-1"})"),
+      R"({"access_token":"[REDACTED:token]","expires_in":3600,"refresh_token": "[REDACTED:token]"})");
   EXPECT_EQ(redact(R"({"id_token" : "x.y.z", "token_type":"bearer"})"),
             R"({"id_token" : "[REDACTED:token]", "token_type":"bearer"})");
   EXPECT_EQ(redact(R"({"client_secret":"s\"q","client_id":"ABC"})"),
             R"({"client_secret":"[REDACTED:secret]","client_id":"ABC"})");
-  EXPECT_EQ(redact(R"({"merchantAuthentication":{"name":"5KP3u95bQpv","transactionKey":"346HZ32z3fP4hTG2"}})"),
-            R"({"merchantAuthentication":{"name":"5KP3u95bQpv","transactionKey":"[REDACTED:secret]"}})");
+  EXPECT_EQ(
+      redact(
+          R"({"merchantAuthentication":{"name":"5KP3u95bQpv","transactionKey":"346HZ32z3fP4hTG2"}})"),
+      R"({"merchantAuthentication":{"name":"5KP3u95bQpv","transactionKey":"[REDACTED:secret]"}})");
   EXPECT_EQ(redact(R"({"password":"hunter2","accessToken":"t"})"),
             R"({"password":"[REDACTED:secret]","accessToken":"[REDACTED:token]"})");
   // null / booleans carry nothing.
@@ -112,8 +115,9 @@ TEST(RedactTest, ErrorCodesUnderCodeKeyStay) {
 }
 
 TEST(RedactTest, PersonalNameFields) {
-  EXPECT_EQ(redact(R"({"firstName":"Ellen","lastName":"Johnson","company":"Souveniropolis"})"),
-            R"({"firstName":"[REDACTED:name]","lastName":"[REDACTED:name]","company":"Souveniropolis"})");
+  EXPECT_EQ(
+      redact(R"({"firstName":"Ellen","lastName":"Johnson","company":"Souveniropolis"})"),
+      R"({"firstName":"[REDACTED:name]","lastName":"[REDACTED:name]","company":"Souveniropolis"})");
   EXPECT_EQ(redact(R"({"GivenName":"Amy","DisplayName":"Amy's Bird Sanctuary"})"),
             R"({"GivenName":"[REDACTED:name]","DisplayName":"[REDACTED:name]"})");
 }
@@ -155,17 +159,17 @@ TEST(RedactTest, GroupedCardNumbers) {
 
 TEST(RedactTest, NumbersThatAreNotCards) {
   for (const std::string& line : {
-           std::string("id 123456789012"),             // 12 digits
-           std::string("n 4242424242424241"),          // 16 digits, fails Luhn
-           std::string("n 4242 4242 4242 4241"),       // grouped, fails Luhn
-           std::string("ch_4242424242424242"),         // part of an id
-           std::string("x4242424242424242"),           // glued to a letter
-           std::string("4242424242424242abc"),         // glued to letters
-           std::string("1.4242424242424242"),          // a decimal fraction
-           std::string("4242424242424242.50"),         // an amount
-           std::string("0000000000000000"),            // padding
-           std::string("42424242424242424242"),        // 20 digits
-           std::string("2026-01-02 12:00:00 +0000"),   // a date
+           std::string("id 123456789012"),            // 12 digits
+           std::string("n 4242424242424241"),         // 16 digits, fails Luhn
+           std::string("n 4242 4242 4242 4241"),      // grouped, fails Luhn
+           std::string("ch_4242424242424242"),        // part of an id
+           std::string("x4242424242424242"),          // glued to a letter
+           std::string("4242424242424242abc"),        // glued to letters
+           std::string("1.4242424242424242"),         // a decimal fraction
+           std::string("4242424242424242.50"),        // an amount
+           std::string("0000000000000000"),           // padding
+           std::string("42424242424242424242"),       // 20 digits
+           std::string("2026-01-02 12:00:00 +0000"),  // a date
        }) {
     EXPECT_EQ(redact(line), line) << line;
   }

@@ -4,7 +4,6 @@
 #include <SQLiteCpp/Statement.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +13,8 @@
 #include <vector>
 
 #include "store/migration.h"
-#include "store_test_support.h"
 #include "store/transaction.h"
+#include "store_test_support.h"
 
 namespace lh::store {
 namespace {
@@ -41,9 +40,7 @@ OpenOptions withMigrations(const std::vector<Migration>& migrations) {
   return options;
 }
 
-bool tableExists(Database& db, const std::string& name) {
-  return db.native().tableExists(name);
-}
+bool tableExists(Database& db, const std::string& name) { return db.native().tableExists(name); }
 
 TEST(DatabaseTest, FreshOpenAppliesAllMigrationsAndRecordsTheVersion) {
   TempDir dir;
@@ -59,8 +56,8 @@ TEST(DatabaseTest, FreshOpenAppliesAllMigrationsAndRecordsTheVersion) {
   EXPECT_TRUE(tableExists(db, "plugin_state"));
   EXPECT_TRUE(tableExists(db, "cursors"));
 
-  SQLite::Statement rows(db.native(),
-                         "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  SQLite::Statement rows(
+      db.native(), "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
   size_t index = 0;
   while (rows.executeStep()) {
     ASSERT_LT(index, builtinMigrations().size());
@@ -81,8 +78,9 @@ TEST(DatabaseTest, ReopenIsANoOp) {
   {
     auto db = Database::open(path);
     ASSERT_TRUE(db.isOk()) << db.status();
-    ASSERT_TRUE((*db)->exec("INSERT INTO plugin_state (connection, key, value) "
-                            "VALUES ('stripe_main', 'oauth', x'00ff')")
+    ASSERT_TRUE((*db)
+                    ->exec("INSERT INTO plugin_state (connection, key, value) "
+                           "VALUES ('stripe_main', 'oauth', x'00ff')")
                     .isOk());
     appliedAt = queryText((*db)->native(), "SELECT applied_at FROM schema_migrations");
   }
@@ -125,8 +123,9 @@ TEST(DatabaseTest, ForeignKeysAreEnforced) {
   TempDir dir;
   auto db = Database::open(dir.file("ledger.db"));
   ASSERT_TRUE(db.isOk()) << db.status();
-  ASSERT_TRUE((*db)->exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-                          "CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id));")
+  ASSERT_TRUE((*db)
+                  ->exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                         "CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id));")
                   .isOk());
   const Status status = (*db)->exec("INSERT INTO child (parent_id) VALUES (42)");
   EXPECT_EQ(status.code(), Code::Conflict) << status;
@@ -152,9 +151,9 @@ TEST(DatabaseTest, FoundationTablesEnforceTheirConstraints) {
                 .code(),
             Code::Conflict);
   // STRICT: a text value is no BLOB.
-  EXPECT_EQ(d.exec("INSERT INTO plugin_state (connection, key, value) VALUES ('c', 'k', 'text')")
-                .code(),
-            Code::Conflict);
+  EXPECT_EQ(
+      d.exec("INSERT INTO plugin_state (connection, key, value) VALUES ('c', 'k', 'text')").code(),
+      Code::Conflict);
   EXPECT_THAT(queryText(d.native(), "SELECT updated_at FROM cursors"),
               ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z"));
 }
@@ -166,15 +165,16 @@ TEST(DatabaseTest, NewerUserVersionIsRefusedUntouched) {
     // As a future ledgerhost would leave it, but in rollback-journal mode so we can see that
     // the refused open did not even switch it to WAL.
     auto raw = rawOpen(path);
-    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-             "applied_at TEXT NOT NULL); PRAGMA user_version = 7;");
+    raw.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL); PRAGMA user_version = 7;");
   }
   auto db = Database::open(path);
   ASSERT_FALSE(db.isOk());
   EXPECT_EQ(db.status().code(), Code::Permanent);
-  EXPECT_EQ(db.status().message(),
-            "database '" + path.string() + "' has schema version 7, this ledgerhost knows up to " +
-                std::to_string(latestBuiltin()) + "; upgrade ledgerhost");
+  EXPECT_EQ(db.status().message(), "database '" + path.string() +
+                                       "' has schema version 7, this ledgerhost knows up to " +
+                                       std::to_string(latestBuiltin()) + "; upgrade ledgerhost");
 
   auto raw = rawOpen(path);
   EXPECT_EQ(queryInt(raw, "PRAGMA user_version"), 7);
@@ -243,16 +243,18 @@ TEST(DatabaseTest, FailingMigrationOnAnExistingDatabaseLeavesItsVersion) {
   {
     auto db = Database::open(path);
     ASSERT_TRUE(db.isOk()) << db.status();
-    ASSERT_TRUE((*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
-                            "VALUES ('qbo', 'invoices', '{\"since\":\"2026-01-01\"}')")
+    ASSERT_TRUE((*db)
+                    ->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                           "VALUES ('qbo', 'invoices', '{\"since\":\"2026-01-01\"}')")
                     .isOk());
   }
   const int32_t before = latestBuiltin();
   const auto broken = builtinPlus({
       {before + 1, "0002_fine", "CREATE TABLE fine (x INTEGER) STRICT;"},
       // Fails at run time, not parse time: the constraint trips on the existing row.
-      {before + 2, "0003_broken", "DELETE FROM cursors; INSERT INTO cursors (connection, stream, "
-                                  "cursor_json) VALUES ('qbo', 'x', 'not json');"},
+      {before + 2, "0003_broken",
+       "DELETE FROM cursors; INSERT INTO cursors (connection, stream, "
+       "cursor_json) VALUES ('qbo', 'x', 'not json');"},
   });
   auto db = Database::open(path, withMigrations(broken));
   ASSERT_FALSE(db.isOk());
@@ -269,7 +271,8 @@ TEST(DatabaseTest, FailingMigrationOnAnExistingDatabaseLeavesItsVersion) {
   }
 
   // The fixed list then applies, and only the new step.
-  const auto fixed = builtinPlus({{before + 1, "0002_fine", "CREATE TABLE fine (x INTEGER) STRICT;"}});
+  const auto fixed =
+      builtinPlus({{before + 1, "0002_fine", "CREATE TABLE fine (x INTEGER) STRICT;"}});
   auto ok = Database::open(path, withMigrations(fixed));
   ASSERT_TRUE(ok.isOk()) << ok.status();
   EXPECT_EQ((*ok)->schemaVersion(), before + 1);
@@ -360,7 +363,8 @@ TEST(DatabaseTest, MigrationWaitingForAnotherWriterTimesOutAsTransient) {
   auto other = rawOpen(path);
   other.exec("BEGIN IMMEDIATE");  // holds the write lock
 
-  const auto longer = builtinPlus({{latestBuiltin() + 1, "0002_more", "CREATE TABLE more (x INTEGER);"}});
+  const auto longer =
+      builtinPlus({{latestBuiltin() + 1, "0002_more", "CREATE TABLE more (x INTEGER);"}});
   OpenOptions options = withMigrations(longer);
   options.busyTimeout = std::chrono::milliseconds(50);
   auto db = Database::open(path, options);
@@ -393,8 +397,9 @@ TEST(DatabaseTest, CommittedDataSurvivesReopen) {
     ASSERT_TRUE(db.isOk()) << db.status();
     auto tx = Transaction::begin(**db);
     ASSERT_TRUE(tx.isOk()) << tx.status();
-    ASSERT_TRUE((*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
-                            "VALUES ('authnet', 'batches', '{\"last\":\"2026-01-02\"}')")
+    ASSERT_TRUE((*db)
+                    ->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                           "VALUES ('authnet', 'batches', '{\"last\":\"2026-01-02\"}')")
                     .isOk());
     ASSERT_TRUE(tx->commit().isOk());
   }
@@ -416,8 +421,9 @@ TEST(DatabaseTest, CommittedDataSurvivesKillDashNine) {
       _exit(3);
     }
     auto tx = Transaction::begin(**db);
-    if (!tx.isOk() || !(*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
-                                   "VALUES ('stripe_main', 'charges', '{\"n\":1}')")
+    if (!tx.isOk() || !(*db)
+                           ->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                                  "VALUES ('stripe_main', 'charges', '{\"n\":1}')")
                            .isOk()) {
       _exit(4);
     }
@@ -425,8 +431,9 @@ TEST(DatabaseTest, CommittedDataSurvivesKillDashNine) {
       _exit(5);
     }
     auto open = Transaction::begin(**db);
-    if (!open.isOk() || !(*db)->exec("INSERT INTO cursors (connection, stream, cursor_json) "
-                                     "VALUES ('stripe_main', 'payouts', '{\"n\":2}')")
+    if (!open.isOk() || !(*db)
+                             ->exec("INSERT INTO cursors (connection, stream, cursor_json) "
+                                    "VALUES ('stripe_main', 'payouts', '{\"n\":2}')")
                              .isOk()) {
       _exit(6);
     }

@@ -15,7 +15,8 @@ namespace lh::store::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lh_store_test_XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "lh_store_test_XXXXXX").string();
     char* made = mkdtemp(pattern.data());
     if (made == nullptr) {
       ADD_FAILURE() << "mkdtemp failed for " << pattern;
