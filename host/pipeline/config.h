@@ -1,0 +1,95 @@
+// Config: the whole ledgerhost configuration, as loaded and validated from YAML (config_loader.h).
+//
+// What an operator declares (DESIGN.md "Configuration (YAML)"): where the store is, the tenants
+// with their charts of accounts, the connections (plugin, tenant, config, schedule), the
+// pipelines (posting and delivery rules, compiled into core::PostingRule / core::DeliveryRule),
+// and the reconciliations. A Config that loadConfig() returned has passed every check: every
+// name it refers to exists, every rule balances, every connection config satisfies its plugin's
+// schema. The YAML shape is documented in config/ledgerhost.schema.json and config/example.yaml.
+//
+// Secrets: Connection::config holds substituted values (API keys). Never log a Config or its
+// connection configs; hand a connection's config only to its plugin.
+//
+// Values; thread-compatible (const access from several threads is safe).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/chart.h"
+#include "core/money.h"
+#include "core/rules.h"
+#include "pipeline/schedule.h"
+
+namespace lh::pipeline {
+
+// `store:` — the SQLite file.
+struct StoreConfig {
+  std::filesystem::path path;              // absolute or relative to the process' cwd: a relative
+                                           // `path:` is resolved against the config file's dir
+  std::optional<int64_t> busy_timeout_ms;  // `busy_timeout_ms:`; unset: the store's default
+};
+
+// `connections.<name>:` — one account at one vendor, read (or written) by one plugin.
+struct Connection {
+  std::string name;
+  std::string plugin;
+  std::string tenant;
+  nlohmann::json config = nlohmann::json::object();  // secrets substituted; see the file comment
+  std::optional<Schedule> schedule;                  // unset: synced only on demand
+  bool enabled = true;
+};
+
+// `pipelines.<name>:` — which connections' events post how and deliver where.
+struct Pipeline {
+  std::string name;
+  std::string tenant;
+  std::vector<std::string> from;        // connection names; empty: every connection of the tenant
+  std::vector<core::PostingRule> post;  // ids "<pipeline>.post[<n>]" unless given
+  std::vector<core::DeliveryRule> deliver;  // ids "<pipeline>.deliver[<n>]" unless given
+};
+
+// `reconciliations.<name>:` — declared now, run by a later reconciliation engine.
+struct Reconciliation {
+  enum class Type { PayoutToBank, BatchToBank, LedgerToAccounting, PayoutComposition };
+  std::string name;
+  Type type = Type::PayoutToBank;
+  std::string tenant;                    // the tenant of its connections
+  std::string source;                    // processor connection (payout_to_bank, batch_to_bank,
+                                         // payout_composition; optional for ledger_to_accounting)
+  std::string bank;                      // bank connection (payout_to_bank, batch_to_bank)
+  std::string accounting;                // accounting connection (ledger_to_accounting)
+  int32_t window_days = 3;               // date window for matching
+  std::optional<core::Money> tolerance;  // largest difference still a match; unset: exact
+};
+
+// "payout_to_bank", "batch_to_bank", "ledger_to_accounting", "payout_composition".
+std::string_view reconciliationTypeName(Reconciliation::Type type);
+
+struct Config {
+  std::filesystem::path file;  // the root config file, as given
+  StoreConfig store;
+  std::vector<core::Tenant> tenants;
+  std::vector<Connection> connections;
+  std::vector<Pipeline> pipelines;
+  std::vector<Reconciliation> reconciliations;
+
+  // Lookups by name; nullptr when absent. Pointers are valid while the Config is not modified.
+  const core::Tenant* findTenant(std::string_view id) const;
+  const Connection* findConnection(std::string_view name) const;
+  const Pipeline* findPipeline(std::string_view name) const;
+
+  // Every posting / delivery rule of every pipeline, in config order.
+  std::vector<core::PostingRule> postingRules() const;
+  std::vector<core::DeliveryRule> deliveryRules() const;
+
+  // Number of posting plus delivery rules.
+  size_t ruleCount() const;
+};
+
+}  // namespace lh::pipeline
