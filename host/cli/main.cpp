@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/config_command.h"
 #include "cli/pending_commands.h"
 #include "cli/plugins_command.h"
 #include "plugins/plugin_library.h"
@@ -37,6 +38,8 @@ void printHelp(const po::options_description& globalOptions) {
                "Commands:\n";
   line("plugins list", "list the plugins in the plugin directory");
   line("plugins check", "load one plugin file, create an instance of it, report the first error");
+  line("config check", "validate a config file; report every error as file:line:column");
+  line("config test", "run a config's pipelines on fixture events; diff against expectations");
   std::cout << "\nNot built yet (each says so and exits 2):\n";
   size_t count = 0;
   const PendingCommand* pending = pendingCommands(&count);
@@ -105,6 +108,9 @@ int run(int argc, char** argv) {
   }
   if (command == "plugins") {
     return runPlugins(rest, globals);
+  }
+  if (command == "config") {
+    return runConfig(rest, globals);
   }
   if (command == "help") {
     printHelp(globalOptions);

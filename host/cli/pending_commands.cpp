@@ -9,7 +9,6 @@ namespace lh::cli {
 namespace {
 
 constexpr PendingCommand kPending[] = {
-    {"config", "check|test: validate a config; test a pipeline on fixture events"},
     {"sync", "read every due connection once and post what it produced"},
     {"run", "run as a daemon: scheduled syncs, webhooks, admin API"},
     {"replay", "re-post stored events through the current rules"},

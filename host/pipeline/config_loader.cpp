@@ -716,6 +716,9 @@ class Loader {
     }
     for (const SchemaViolation& v : schema->validate(config)) {
       const YamlNode* at = configNode == nullptr ? nullptr : nodeAt(configNode, v.path);
+      if (at != nullptr && at->unresolved) {
+        continue;  // its reference is already reported; its text says nothing about the value
+      }
       Pos pos = at != nullptr ? at->pos : configKeyPos;
       const std::string path = configPath(configNode, v.path);
       switch (v.kind) {

@@ -343,7 +343,11 @@ std::string lineText(const std::string& account, core::PostingLine::Side side,
 // Sorts the body lines of a posting block: debits first, then by account and amount text.
 void sortBodyLines(std::vector<std::string>* lines) {
   if (lines->size() > 1) {
-    std::sort(lines->begin() + 1, lines->end());
+    std::sort(lines->begin() + 1, lines->end(), [](const std::string& a, const std::string& b) {
+      const bool aCredit = a.compare(0, 4, "  Cr") == 0;
+      const bool bCredit = b.compare(0, 4, "  Cr") == 0;
+      return std::tie(aCredit, a) < std::tie(bCredit, b);
+    });
   }
 }
 

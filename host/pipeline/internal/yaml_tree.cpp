@@ -80,6 +80,7 @@ class Builder {
     if (!expanded.isOk()) {
       sink_->error(node->pos, expanded.status().message());
       node->substituted = true;  // never quote what may be half a secret
+      node->unresolved = true;
       return;
     }
     for (const std::string& secret : expanded->secrets) {

@@ -25,6 +25,7 @@ struct YamlNode {
   std::string text;          // scalar text, references already expanded
   bool plain = false;        // an unquoted scalar: its type is resolved (YAML 1.2 core schema)
   bool substituted = false;  // had a ${env:}/${file:} reference: a string, never quoted in errors
+  bool unresolved = false;   // a reference could not be resolved (already reported)
   std::vector<YamlNode> items;                         // Sequence
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // Map, in file order (keys are scalars)
 
