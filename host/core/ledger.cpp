@@ -12,13 +12,19 @@ namespace {
 
 // A draft after validation, with its zero lines dropped.
 struct CheckedDraft {
-  const EntryDraft* draft;
+  const PostingDraft* draft;
   std::vector<LedgerLine> lines;
 };
 
 bool sameContent(const LedgerEntry& entry, const CheckedDraft& draft) {
-  return entry.effective_date == draft.draft->effective_date && entry.memo == draft.draft->memo &&
+  return entry.effective_date == draft.draft->date && entry.memo == draft.draft->memo &&
          entry.lines == draft.lines;
+}
+
+LedgerLine ledgerLine(const DraftLine& line) {
+  const bool debit = line.side == PostingLine::Side::Debit;
+  return LedgerLine{line.account, line.amount.currency, debit ? line.amount.minor : 0,
+                    debit ? 0 : line.amount.minor};
 }
 
 LedgerEntry entryFor(const Tenant& tenant, const StoredEvent& event, const std::string& postedAt) {
@@ -35,10 +41,10 @@ LedgerEntry entryFor(const Tenant& tenant, const StoredEvent& event, const std::
 }
 
 lh::Result<std::vector<CheckedDraft>> checkDrafts(const Tenant& tenant, const StoredEvent& event,
-                                                  std::span<const EntryDraft> drafts) {
+                                                  std::span<const PostingDraft> drafts) {
   std::vector<CheckedDraft> checked;
   std::set<std::string> rules;
-  for (const EntryDraft& draft : drafts) {
+  for (const PostingDraft& draft : drafts) {
     const std::string where = "posting rule '" + draft.rule_id + "' on event " +
                               std::string(eventTypeName(event.event.type)) + " '" +
                               event.event.external_id + "' (version " +
@@ -51,14 +57,14 @@ lh::Result<std::vector<CheckedDraft>> checkDrafts(const Tenant& tenant, const St
                                  ": two drafts for one rule; the ledger keeps one entry "
                                  "per (rule, event version)");
     }
-    if (!isIsoDate(draft.effective_date)) {
-      return lh::invalidArgument(where + ": effective date '" + draft.effective_date +
+    if (!isIsoDate(draft.date)) {
+      return lh::invalidArgument(where + ": effective date '" + draft.date +
                                  "' is not a YYYY-MM-DD date");
     }
     CheckedDraft c{&draft, {}};
-    for (const LedgerLine& line : draft.lines) {
-      if (line.debit_minor != 0 || line.credit_minor != 0) {
-        c.lines.push_back(line);
+    for (const DraftLine& line : draft.lines) {
+      if (line.amount.minor != 0) {
+        c.lines.push_back(ledgerLine(line));
       }
     }
     if (c.lines.empty()) {
@@ -74,7 +80,7 @@ lh::Result<std::vector<CheckedDraft>> checkDrafts(const Tenant& tenant, const St
 }  // namespace
 
 lh::Result<PostOutcome> Ledger::postEvent(const Tenant& tenant, const StoredEvent& event,
-                                          std::span<const EntryDraft> drafts, int64_t nowMs) {
+                                          std::span<const PostingDraft> drafts, int64_t nowMs) {
   if (event.tenant != tenant.id) {
     return lh::invalidArgument("event " + std::to_string(event.id) + " belongs to tenant '" +
                                event.tenant + "', not '" + tenant.id + "'");
@@ -131,7 +137,7 @@ lh::Result<PostOutcome> Ledger::postEvent(const Tenant& tenant, const StoredEven
   for (const CheckedDraft* draft : toPost) {
     LedgerEntry entry = entryFor(tenant, event, postedAt);
     entry.rule_id = draft->draft->rule_id;
-    entry.effective_date = draft->draft->effective_date;
+    entry.effective_date = draft->draft->date;
     entry.memo = draft->draft->memo;
     entry.kind = EntryKind::Normal;
     entry.lines = draft->lines;
@@ -139,6 +145,14 @@ lh::Result<PostOutcome> Ledger::postEvent(const Tenant& tenant, const StoredEven
     outcome.posted.push_back(stored.id);
   }
   LH_RETURN_IF_ERROR(recordEventRate(tenant, event));
+  return outcome;
+}
+
+lh::Result<PostOutcome> Ledger::post(const Tenant& tenant, std::span<const PostingRule> rules,
+                                     const StoredEvent& event, int64_t nowMs) {
+  LH_ASSIGN_OR_RETURN(PostingPlan plan, applyPostingRules(rules, event));
+  LH_ASSIGN_OR_RETURN(PostOutcome outcome, postEvent(tenant, event, plan.entries, nowMs));
+  outcome.skipped = std::move(plan.skipped);
   return outcome;
 }
 

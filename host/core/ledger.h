@@ -1,10 +1,11 @@
 // Ledger: posts stored event versions as balanced, immutable entries (DESIGN.md "Data flow" step
 // 3), with reversals as the only way to correct.
 //
-// Input: a stored event version and the entry drafts the tenant's posting rules made of it
-// (one draft per matching rule; core/posting.h's rule application produces them). The Ledger
-// checks the drafts against the tenant's chart, decides what to write by comparing them with what
-// the ledger already holds for the event's key, and appends through a LedgerStore:
+// Input: a stored event version and the tenant's posting rules (post), or the drafts those rules
+// made of it (postEvent; one PostingDraft per matching rule, from applyPostingRules in
+// core/posting.h, the same function `config test` runs). The Ledger checks the drafts against the
+// tenant's chart, decides what to write by comparing them with what the ledger already holds for
+// the event's key, and appends through a LedgerStore:
 //
 //   - Nothing for the key yet: each draft becomes a normal entry.
 //   - A rule already has an entry for this very event version: nothing (replays are no-ops; the
@@ -23,7 +24,7 @@
 //     call is stale and writes nothing, so a late replay of an old version cannot undo a newer
 //     one.
 //
-// Lines with zero on both sides are dropped before anything else (a payment without a fee posts
+// Lines with a zero amount are dropped before anything else (a payment without a fee posts
 // no fee line); a draft left without lines is treated as "the rule posts nothing for this event".
 //
 // Rates: an event whose settlement currency differs from its presentment currency and which
@@ -46,6 +47,8 @@
 #include "core/event.h"
 #include "core/ledger_entry.h"
 #include "core/ledger_store.h"
+#include "core/posting.h"
+#include "core/rules.h"
 #include "core/status.h"
 
 namespace lh::core {
@@ -58,6 +61,7 @@ struct PostOutcome {
   int32_t unchanged = 0;       // rules whose older-version entry equals the new draft (kept as is)
   int32_t already_posted = 0;  // rules that already have an entry for this event version
   bool stale = false;          // a newer version is already posted (or the event is not current)
+  std::vector<SkippedRule> skipped;  // post() only: rules that applied but made no entry, and why
 
   // True when the call wrote no entry.
   bool nothingWritten() const { return posted.empty() && reversals.empty(); }
@@ -74,7 +78,14 @@ class Ledger {
   // outside the tenant's chart, an unbalanced draft (InvalidArgument naming the rule and the
   // imbalance). Store errors pass through.
   lh::Result<PostOutcome> postEvent(const Tenant& tenant, const StoredEvent& event,
-                                    std::span<const EntryDraft> drafts, int64_t nowMs);
+                                    std::span<const PostingDraft> drafts, int64_t nowMs);
+
+  // applyPostingRules(rules, event), then postEvent with its drafts; the rules that applied but
+  // made no entry are listed in PostOutcome::skipped. This is the call the unit of work makes for
+  // each new or changed event version. Errors: those of applyPostingRules (an event whose amounts
+  // cannot balance under a rule) and of postEvent.
+  lh::Result<PostOutcome> post(const Tenant& tenant, std::span<const PostingRule> rules,
+                               const StoredEvent& event, int64_t nowMs);
 
  private:
   lh::Status recordEventRate(const Tenant& tenant, const StoredEvent& event);

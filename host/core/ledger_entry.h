@@ -48,15 +48,6 @@ LedgerLine debitLine(std::string account, Currency currency, int64_t minor);
 // A credit line of `minor` (> 0) units.
 LedgerLine creditLine(std::string account, Currency currency, int64_t minor);
 
-// What one posting rule makes of one event version, before it is an entry: the input of
-// Ledger::postEvent (ledger.h).
-struct EntryDraft {
-  std::string rule_id;         // PostingRule::id
-  std::string effective_date;  // YYYY-MM-DD: the accounting date of the entry
-  std::string memo;
-  std::vector<LedgerLine> lines;  // in the rule's order; kept in that order
-};
-
 // A stored entry.
 //
 // The chain fields (id, seq, prev_hash, hash) are assigned by LedgerStore::appendEntry; the rest

@@ -14,6 +14,7 @@ namespace {
 
 using testing::acmeTenant;
 using testing::ccy;
+using testing::draftOf;
 using testing::feeDraft;
 using ::testing::HasSubstr;
 using testing::kJan1Ms;
@@ -73,8 +74,8 @@ class HashChainTest : public ::testing::Test {
       ASSERT_TRUE(ledger
                       .postEvent(tenant_,
                                  paymentEvent(i, id, 1, "2026-01-0" + std::to_string(i), 1000 * i),
-                                 std::vector<EntryDraft>{saleDraft("2026-01-05", 1000 * i),
-                                                         feeDraft("2026-01-05", 30 * i)},
+                                 std::vector<PostingDraft>{saleDraft("2026-01-05", 1000 * i),
+                                                           feeDraft("2026-01-05", 30 * i)},
                                  kJan1Ms + i)
                       .isOk());
     }

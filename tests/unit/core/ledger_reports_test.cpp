@@ -16,6 +16,7 @@ namespace {
 
 using testing::acmeTenant;
 using testing::ccy;
+using testing::draftOf;
 using ::testing::ElementsAre;
 using testing::feeDraft;
 using ::testing::HasSubstr;
@@ -50,7 +51,7 @@ class LedgerReportsTest : public ::testing::Test {
   // Posts one payment: Dr clearing / Cr `revenue` `minor`, and a fee when `fee` > 0.
   void pay(const std::string& id, const std::string& date, int64_t minor,
            const char* currency = "USD", int64_t fee = 0, const std::string& revenue = "4000") {
-    std::vector<EntryDraft> drafts = {saleDraft(date, minor, currency, "payment-sale", revenue)};
+    std::vector<PostingDraft> drafts = {saleDraft(date, minor, currency, "payment-sale", revenue)};
     if (fee > 0) {
       drafts.push_back(feeDraft(date, fee, currency));
     }
@@ -63,11 +64,11 @@ class LedgerReportsTest : public ::testing::Test {
   void refund(const std::string& id, const std::string& date, int64_t minor) {
     StoredEvent event = paymentEvent(++nextId_, id, 1, date, minor);
     event.event.type = EventType::Refund;
-    EntryDraft draft{"refund",
-                     date,
-                     "refund",
-                     {debitLine("4000", ccy("USD"), minor), creditLine("1100", ccy("USD"), minor)}};
-    ASSERT_TRUE(ledger_.postEvent(tenant_, event, std::vector<EntryDraft>{draft}, kJan1Ms).isOk());
+    PostingDraft draft =
+        draftOf("refund", date, "refund",
+                {debitLine("4000", ccy("USD"), minor), creditLine("1100", ccy("USD"), minor)});
+    ASSERT_TRUE(
+        ledger_.postEvent(tenant_, event, std::vector<PostingDraft>{draft}, kJan1Ms).isOk());
   }
 
   Tenant tenant_ = acmeTenant();
@@ -217,7 +218,8 @@ TEST_F(LedgerReportsTest, EventRatesAreUsedWhenNoConfiguredRateIsNewer) {
                                     {"exchange_rate", "1.085"}};
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, event,
-                             std::vector<EntryDraft>{saleDraft("2026-01-10", 1000, "EUR")}, kJan1Ms)
+                             std::vector<PostingDraft>{saleDraft("2026-01-10", 1000, "EUR")},
+                             kJan1Ms)
                   .isOk());
   ReportingRates rates(tenant_, store_);
   lh::Result<Money> usd = rates.convertOn(Money{1000, ccy("EUR")}, ccy("USD"), "2026-01-31");

@@ -15,6 +15,7 @@ namespace {
 
 using testing::acmeTenant;
 using testing::ccy;
+using testing::draftOf;
 using ::testing::ElementsAre;
 using testing::feeDraft;
 using ::testing::HasSubstr;
@@ -49,8 +50,8 @@ class LedgerTest : public ::testing::Test {
 
 TEST_F(LedgerTest, PostsEachDraftAsABalancedEntryOnTheChain) {
   const StoredEvent event = paymentEvent(7, "txn_1", 1, "2026-01-05", 10000);
-  const std::vector<EntryDraft> drafts = {saleDraft("2026-01-05", 10000),
-                                          feeDraft("2026-01-05", 320)};
+  const std::vector<PostingDraft> drafts = {saleDraft("2026-01-05", 10000),
+                                            feeDraft("2026-01-05", 320)};
   lh::Result<PostOutcome> outcome = ledger_.postEvent(tenant_, event, drafts, kJan1Ms);
   ASSERT_TRUE(outcome.isOk()) << outcome.status();
   EXPECT_THAT(outcome->posted, ElementsAre(1, 2));
@@ -79,11 +80,10 @@ TEST_F(LedgerTest, PostsEachDraftAsABalancedEntryOnTheChain) {
 }
 
 TEST_F(LedgerTest, RefusesAnUnbalancedDraftNamingTheImbalanceAndWritesNothing) {
-  EntryDraft bad{"payment-sale",
-                 "2026-01-05",
-                 "sale",
-                 {debitLine("1100", ccy("USD"), 10000), creditLine("4000", ccy("USD"), 9000)}};
-  const std::vector<EntryDraft> drafts = {saleDraft("2026-01-05", 10000, "USD", "other"), bad};
+  PostingDraft bad =
+      draftOf("payment-sale", "2026-01-05", "sale",
+              {debitLine("1100", ccy("USD"), 10000), creditLine("4000", ccy("USD"), 9000)});
+  const std::vector<PostingDraft> drafts = {saleDraft("2026-01-05", 10000, "USD", "other"), bad};
   lh::Result<PostOutcome> outcome =
       ledger_.postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 10000), drafts, kJan1Ms);
   EXPECT_THAT(outcome, StatusIs(lh::Code::InvalidArgument,
@@ -96,22 +96,21 @@ TEST_F(LedgerTest, RefusesAnUnbalancedDraftNamingTheImbalanceAndWritesNothing) {
 
 TEST_F(LedgerTest, BalancesPerCurrencyNotAcrossCurrencies) {
   // 100 USD against 100 EUR "balances" in total minor units but not per currency.
-  EntryDraft mixed{"fx",
-                   "2026-01-05",
-                   "",
-                   {debitLine("1100", ccy("USD"), 10000), creditLine("4000", ccy("EUR"), 10000)}};
+  PostingDraft mixed =
+      draftOf("fx", "2026-01-05", "",
+              {debitLine("1100", ccy("USD"), 10000), creditLine("4000", ccy("EUR"), 10000)});
   EXPECT_THAT(
       ledger_.postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 1),
-                        std::vector<EntryDraft>{mixed}, kJan1Ms),
+                        std::vector<PostingDraft>{mixed}, kJan1Ms),
       StatusIs(lh::Code::InvalidArgument, AllOf(HasSubstr("EUR debits 0.00, credits 100.00"),
                                                 HasSubstr("USD debits 100.00, credits 0.00"))));
 }
 
 TEST_F(LedgerTest, RefusesAnAccountOutsideTheTenantsChart) {
-  EntryDraft draft{
-      "r", "2026-01-05", "", {debitLine("9999", ccy("USD"), 5), creditLine("4000", ccy("USD"), 5)}};
+  PostingDraft draft = draftOf(
+      "r", "2026-01-05", "", {debitLine("9999", ccy("USD"), 5), creditLine("4000", ccy("USD"), 5)});
   EXPECT_THAT(ledger_.postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 5),
-                                std::vector<EntryDraft>{draft}, kJan1Ms),
+                                std::vector<PostingDraft>{draft}, kJan1Ms),
               StatusIs(lh::Code::InvalidArgument,
                        HasSubstr("account '9999' is not in the chart of accounts of tenant "
                                  "'acme'")));
@@ -120,23 +119,22 @@ TEST_F(LedgerTest, RefusesAnAccountOutsideTheTenantsChart) {
 
 TEST_F(LedgerTest, RefusesMalformedDrafts) {
   const StoredEvent event = paymentEvent(1, "txn_1", 1, "2026-01-05", 5);
-  EXPECT_THAT(
-      ledger_.postEvent(
-          tenant_, event,
-          std::vector<EntryDraft>{saleDraft("2026-01-05", 5), saleDraft("2026-01-05", 5)}, kJan1Ms),
-      StatusIs(lh::Code::InvalidArgument, HasSubstr("two drafts for one rule")));
-  EXPECT_THAT(ledger_.postEvent(tenant_, event, std::vector<EntryDraft>{saleDraft("2026-02-30", 5)},
-                                kJan1Ms),
+  EXPECT_THAT(ledger_.postEvent(
+                  tenant_, event,
+                  std::vector<PostingDraft>{saleDraft("2026-01-05", 5), saleDraft("2026-01-05", 5)},
+                  kJan1Ms),
+              StatusIs(lh::Code::InvalidArgument, HasSubstr("two drafts for one rule")));
+  EXPECT_THAT(ledger_.postEvent(tenant_, event,
+                                std::vector<PostingDraft>{saleDraft("2026-02-30", 5)}, kJan1Ms),
               StatusIs(lh::Code::InvalidArgument, HasSubstr("'2026-02-30' is not a YYYY-MM-DD")));
   EXPECT_THAT(
       ledger_.postEvent(tenant_, event,
-                        std::vector<EntryDraft>{saleDraft("2026-01-05", 5, "USD", "")}, kJan1Ms),
+                        std::vector<PostingDraft>{saleDraft("2026-01-05", 5, "USD", "")}, kJan1Ms),
       StatusIs(lh::Code::InvalidArgument, HasSubstr("no rule id")));
-  EntryDraft negative{"r",
-                      "2026-01-05",
-                      "",
-                      {debitLine("1100", ccy("USD"), -5), creditLine("4000", ccy("USD"), -5)}};
-  EXPECT_THAT(ledger_.postEvent(tenant_, event, std::vector<EntryDraft>{negative}, kJan1Ms),
+  PostingDraft negative =
+      draftOf("r", "2026-01-05", "",
+              {debitLine("1100", ccy("USD"), -5), creditLine("4000", ccy("USD"), -5)});
+  EXPECT_THAT(ledger_.postEvent(tenant_, event, std::vector<PostingDraft>{negative}, kJan1Ms),
               StatusIs(lh::Code::InvalidArgument, HasSubstr("negative side")));
   EXPECT_TRUE(store_.entries().empty());
 }
@@ -144,15 +142,15 @@ TEST_F(LedgerTest, RefusesMalformedDrafts) {
 TEST_F(LedgerTest, RefusesAnEventOfAnotherTenant) {
   const StoredEvent event = paymentEvent(1, "txn_1", 1, "2026-01-05", 5, "USD", "globex");
   EXPECT_THAT(
-      ledger_.postEvent(tenant_, event, std::vector<EntryDraft>{saleDraft("2026-01-05", 5)},
+      ledger_.postEvent(tenant_, event, std::vector<PostingDraft>{saleDraft("2026-01-05", 5)},
                         kJan1Ms),
       StatusIs(lh::Code::InvalidArgument, HasSubstr("belongs to tenant 'globex', not 'acme'")));
 }
 
 TEST_F(LedgerTest, RepostingTheSameVersionIsANoOp) {
   const StoredEvent event = paymentEvent(1, "txn_1", 1, "2026-01-05", 10000);
-  const std::vector<EntryDraft> drafts = {saleDraft("2026-01-05", 10000),
-                                          feeDraft("2026-01-05", 320)};
+  const std::vector<PostingDraft> drafts = {saleDraft("2026-01-05", 10000),
+                                            feeDraft("2026-01-05", 320)};
   ASSERT_TRUE(ledger_.postEvent(tenant_, event, drafts, kJan1Ms).isOk());
   const std::vector<BalanceRow> before = balancesOf(store_, tenant_);
   for (int replay = 0; replay < 3; ++replay) {
@@ -169,14 +167,14 @@ TEST_F(LedgerTest, ANewVersionReversesTheOldEntriesAndPostsTheNewOnes) {
   const StoredEvent v1 = paymentEvent(1, "txn_1", 1, "2026-01-05", 10000);
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, v1,
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 10000),
-                                                     feeDraft("2026-01-05", 320)},
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 10000),
+                                                       feeDraft("2026-01-05", 320)},
                              kJan1Ms)
                   .isOk());
   // The amount was corrected and the payment moved a day; the fee is unchanged.
   const StoredEvent v2 = paymentEvent(2, "txn_1", 2, "2026-01-06", 12000);
-  const std::vector<EntryDraft> v2Drafts = {saleDraft("2026-01-06", 12000),
-                                            feeDraft("2026-01-05", 320)};
+  const std::vector<PostingDraft> v2Drafts = {saleDraft("2026-01-06", 12000),
+                                              feeDraft("2026-01-05", 320)};
   lh::Result<PostOutcome> outcome = ledger_.postEvent(tenant_, v2, v2Drafts, kJan1Ms + 5000);
   ASSERT_TRUE(outcome.isOk()) << outcome.status();
   EXPECT_THAT(outcome->reversals, ElementsAre(3));
@@ -215,19 +213,19 @@ TEST_F(LedgerTest, ANewVersionReversesTheOldEntriesAndPostsTheNewOnes) {
 TEST_F(LedgerTest, ANewVersionWithEqualPostingsPostsNothing) {
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 10000),
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms)
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms)
                   .isOk());
   // Version 2 changed something the books do not see (say, its description).
   lh::Result<PostOutcome> outcome =
       ledger_.postEvent(tenant_, paymentEvent(2, "txn_1", 2, "2026-01-05", 10000),
-                        std::vector<EntryDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms);
+                        std::vector<PostingDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms);
   ASSERT_TRUE(outcome.isOk());
   EXPECT_TRUE(outcome->nothingWritten());
   EXPECT_EQ(outcome->unchanged, 1);
   EXPECT_EQ(store_.entries().size(), 1u);
   // Replaying version 2 stays a no-op.
   outcome = ledger_.postEvent(tenant_, paymentEvent(2, "txn_1", 2, "2026-01-05", 10000),
-                              std::vector<EntryDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms);
+                              std::vector<PostingDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms);
   ASSERT_TRUE(outcome.isOk());
   EXPECT_TRUE(outcome->nothingWritten());
 }
@@ -235,7 +233,7 @@ TEST_F(LedgerTest, ANewVersionWithEqualPostingsPostsNothing) {
 TEST_F(LedgerTest, ANewVersionNoRuleMatchesOnlyReverses) {
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 10000),
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms)
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 10000)}, kJan1Ms)
                   .isOk());
   // Version 2: the payment failed; no rule posts a failed payment.
   lh::Result<PostOutcome> outcome =
@@ -248,17 +246,17 @@ TEST_F(LedgerTest, ANewVersionNoRuleMatchesOnlyReverses) {
   }
   // Version 3 matches again: it posts; nothing is left to reverse.
   outcome = ledger_.postEvent(tenant_, paymentEvent(3, "txn_1", 3, "2026-01-07", 10000),
-                              std::vector<EntryDraft>{saleDraft("2026-01-07", 10000)}, kJan1Ms);
+                              std::vector<PostingDraft>{saleDraft("2026-01-07", 10000)}, kJan1Ms);
   ASSERT_TRUE(outcome.isOk());
   EXPECT_TRUE(outcome->reversals.empty());
   EXPECT_THAT(outcome->posted, ElementsAre(3));
 }
 
 TEST_F(LedgerTest, AnOlderVersionArrivingLateIsStale) {
-  const std::vector<EntryDraft> v1Drafts = {saleDraft("2026-01-05", 10000)};
+  const std::vector<PostingDraft> v1Drafts = {saleDraft("2026-01-05", 10000)};
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, paymentEvent(2, "txn_1", 2, "2026-01-05", 12000),
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 12000)}, kJan1Ms)
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 12000)}, kJan1Ms)
                   .isOk());
   lh::Result<PostOutcome> late = ledger_.postEvent(
       tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 10000), v1Drafts, kJan1Ms);
@@ -275,7 +273,7 @@ TEST_F(LedgerTest, AnOlderVersionArrivingLateIsStale) {
 }
 
 TEST_F(LedgerTest, AnOldVersionReplayedAfterAFullReversalStaysReversed) {
-  const std::vector<EntryDraft> v1Drafts = {saleDraft("2026-01-05", 10000)};
+  const std::vector<PostingDraft> v1Drafts = {saleDraft("2026-01-05", 10000)};
   ASSERT_TRUE(
       ledger_
           .postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 10000), v1Drafts, kJan1Ms)
@@ -290,18 +288,72 @@ TEST_F(LedgerTest, AnOldVersionReplayedAfterAFullReversalStaysReversed) {
 }
 
 TEST_F(LedgerTest, ZeroLinesAreDroppedAndAnAllZeroDraftPostsNothing) {
-  EntryDraft withZero{"payment-sale",
-                      "2026-01-05",
-                      "",
-                      {debitLine("1100", ccy("USD"), 100), debitLine("5000", ccy("USD"), 0),
-                       creditLine("4000", ccy("USD"), 100)}};
-  EntryDraft allZero = feeDraft("2026-01-05", 0);
+  PostingDraft withZero =
+      draftOf("payment-sale", "2026-01-05", "",
+              {debitLine("1100", ccy("USD"), 100), debitLine("5000", ccy("USD"), 0),
+               creditLine("4000", ccy("USD"), 100)});
+  PostingDraft allZero = feeDraft("2026-01-05", 0);
   lh::Result<PostOutcome> outcome =
       ledger_.postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 100),
-                        std::vector<EntryDraft>{withZero, allZero}, kJan1Ms);
+                        std::vector<PostingDraft>{withZero, allZero}, kJan1Ms);
   ASSERT_TRUE(outcome.isOk()) << outcome.status();
   EXPECT_THAT(outcome->posted, ElementsAre(1));
   EXPECT_EQ(store_.entries()[0].lines.size(), 2u);
+}
+
+// The rules of a small pipeline: payment -> Dr clearing / Cr sales (amount), and its fee ->
+// Dr fees / Cr clearing; adjustments (signed) -> Dr clearing / Cr sales.
+std::vector<PostingRule> pipelineRules() {
+  PostingRule sale;
+  sale.id = "payment-sale";
+  sale.tenant = "acme";
+  sale.on = EventType::Payment;
+  sale.lines = {{"1100", PostingLine::Side::Debit, "amount"},
+                {"4000", PostingLine::Side::Credit, "amount"}};
+  sale.memo = "sale {external_id}";
+  PostingRule fee = sale;
+  fee.id = "payment-fee";
+  fee.lines = {{"5000", PostingLine::Side::Debit, "fee"},
+               {"1100", PostingLine::Side::Credit, "fee"}};
+  fee.memo = "fee";
+  PostingRule adjustment = sale;
+  adjustment.id = "adjustment";
+  adjustment.on = EventType::Adjustment;
+  adjustment.memo = "adjustment";
+  return {sale, fee, adjustment};
+}
+
+TEST_F(LedgerTest, PostAppliesThePipelinesRulesThroughApplyPostingRules) {
+  const std::vector<PostingRule> rules = pipelineRules();
+  StoredEvent v1 = paymentEvent(1, "txn_1", 1, "2026-01-05", 10000);
+  v1.event.body["fee"] = {{"minor", 320}, {"currency", "USD"}};
+  lh::Result<PostOutcome> outcome = ledger_.post(tenant_, rules, v1, kJan1Ms);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status();
+  EXPECT_THAT(outcome->posted, ElementsAre(1, 2));
+  EXPECT_EQ(store_.entries()[0].memo, "sale txn_1");
+  EXPECT_EQ(store_.entries()[0].effective_date, "2026-01-05");
+  EXPECT_THAT(store_.entries()[1].lines,
+              ElementsAre(debitLine("5000", ccy("USD"), 320), creditLine("1100", ccy("USD"), 320)));
+
+  // Version 2 lost its fee (refunded by the processor): the fee entry is reversed, the sale stays.
+  StoredEvent v2 = paymentEvent(2, "txn_1", 2, "2026-01-05", 10000);
+  outcome = ledger_.post(tenant_, rules, v2, kJan1Ms);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status();
+  EXPECT_THAT(outcome->reversals, ElementsAre(3));
+  EXPECT_TRUE(outcome->posted.empty());
+  EXPECT_EQ(outcome->unchanged, 1);
+  ASSERT_EQ(outcome->skipped.size(), 1u);
+  EXPECT_EQ(outcome->skipped[0].rule_id, "payment-fee");
+
+  // A negative adjustment swaps the rule's sides (docs/events.md "Signs").
+  StoredEvent adj = paymentEvent(3, "adj_1", 1, "2026-01-06", -250);
+  adj.event.type = EventType::Adjustment;
+  adj.event.body["type"] = "adjustment";
+  outcome = ledger_.post(tenant_, rules, adj, kJan1Ms);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status();
+  ASSERT_THAT(outcome->posted, ElementsAre(4));
+  EXPECT_THAT(store_.entries()[3].lines,
+              ElementsAre(creditLine("1100", ccy("USD"), 250), debitLine("4000", ccy("USD"), 250)));
 }
 
 TEST_F(LedgerTest, RecordsTheSettlementRateAnEventCarries) {
@@ -310,7 +362,7 @@ TEST_F(LedgerTest, RecordsTheSettlementRateAnEventCarries) {
                                     {"exchange_rate", "1.0845"}};
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, event,
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 10000, "EUR")},
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 10000, "EUR")},
                              kJan1Ms)
                   .isOk());
   lh::Result<std::optional<RecordedRate>> rate =
@@ -331,12 +383,12 @@ TEST_F(LedgerTest, TenantsDoNotSeeEachOthersPostings) {
   globex.id = "globex";
   ASSERT_TRUE(ledger_
                   .postEvent(tenant_, paymentEvent(1, "txn_1", 1, "2026-01-05", 100),
-                             std::vector<EntryDraft>{saleDraft("2026-01-05", 100)}, kJan1Ms)
+                             std::vector<PostingDraft>{saleDraft("2026-01-05", 100)}, kJan1Ms)
                   .isOk());
   // Same connection and external id in another tenant: a separate event, posted on its own chain.
   lh::Result<PostOutcome> other =
       ledger_.postEvent(globex, paymentEvent(2, "txn_1", 1, "2026-01-05", 700, "USD", "globex"),
-                        std::vector<EntryDraft>{saleDraft("2026-01-05", 700)}, kJan1Ms);
+                        std::vector<PostingDraft>{saleDraft("2026-01-05", 700)}, kJan1Ms);
   ASSERT_TRUE(other.isOk());
   EXPECT_THAT(other->posted, ElementsAre(2));
   EXPECT_EQ(store_.entries()[1].seq, 1);

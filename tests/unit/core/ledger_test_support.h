@@ -14,6 +14,9 @@
 #include "core/currency.h"
 #include "core/event.h"
 #include "core/ledger_entry.h"
+#include "core/money.h"
+#include "core/posting.h"
+#include "core/rules.h"
 #include "core/status.h"
 
 namespace lh::core::testing {
@@ -82,24 +85,35 @@ inline StoredEvent paymentEvent(int64_t id, const std::string& externalId, int32
   return e;
 }
 
+// A draft (what applyPostingRules makes) with the given lines: a line's non-zero side becomes the
+// draft line's side (debit when both are zero or the debit is negative, so tests can pass amounts
+// the ledger must refuse).
+inline PostingDraft draftOf(std::string rule, std::string date, std::string memo,
+                            const std::vector<LedgerLine>& lines) {
+  PostingDraft draft{std::move(rule), std::move(date), std::move(memo), {}};
+  for (const LedgerLine& line : lines) {
+    const bool credit = line.debit_minor == 0 && line.credit_minor != 0;
+    draft.lines.push_back(
+        DraftLine{line.account, credit ? PostingLine::Side::Credit : PostingLine::Side::Debit,
+                  Money{credit ? line.credit_minor : line.debit_minor, line.currency}});
+  }
+  return draft;
+}
+
 // The draft a "payment -> Dr clearing / Cr sales" rule makes.
-inline EntryDraft saleDraft(const std::string& date, int64_t minor, const char* currency = "USD",
-                            const std::string& rule = "payment-sale",
-                            const std::string& revenue = "4000") {
-  return EntryDraft{
-      rule,
-      date,
-      "sale",
-      {debitLine("1100", ccy(currency), minor), creditLine(revenue, ccy(currency), minor)}};
+inline PostingDraft saleDraft(const std::string& date, int64_t minor, const char* currency = "USD",
+                              const std::string& rule = "payment-sale",
+                              const std::string& revenue = "4000") {
+  return draftOf(
+      rule, date, "sale",
+      {debitLine("1100", ccy(currency), minor), creditLine(revenue, ccy(currency), minor)});
 }
 
 // The draft a "payment fee -> Dr fees / Cr clearing" rule makes.
-inline EntryDraft feeDraft(const std::string& date, int64_t minor, const char* currency = "USD") {
-  return EntryDraft{
-      "payment-fee",
-      date,
-      "fee",
-      {debitLine("5000", ccy(currency), minor), creditLine("1100", ccy(currency), minor)}};
+inline PostingDraft feeDraft(const std::string& date, int64_t minor, const char* currency = "USD") {
+  return draftOf(
+      "payment-fee", date, "fee",
+      {debitLine("5000", ccy(currency), minor), creditLine("1100", ccy(currency), minor)});
 }
 
 // Unix milliseconds of 2026-01-01T00:00:00Z.

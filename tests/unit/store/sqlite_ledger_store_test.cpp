@@ -21,12 +21,13 @@
 namespace lh::store {
 namespace {
 
-using core::EntryDraft;
 using core::EntryKind;
 using core::LedgerEntry;
+using core::PostingDraft;
 using core::PostOutcome;
 using core::testing::acmeTenant;
 using core::testing::ccy;
+using core::testing::draftOf;
 using core::testing::feeDraft;
 using core::testing::kJan1Ms;
 using core::testing::paymentEvent;
@@ -55,7 +56,7 @@ class SqliteLedgerStoreTest : public ::testing::Test {
   std::filesystem::path path() const { return dir_.file("ledger.db"); }
 
   // Posts in its own committed transaction, as the unit of work does.
-  PostOutcome post(const core::StoredEvent& event, const std::vector<EntryDraft>& drafts,
+  PostOutcome post(const core::StoredEvent& event, const std::vector<PostingDraft>& drafts,
                    const core::Tenant& tenant = acmeTenant()) {
     auto tx = Transaction::begin(*db_);
     EXPECT_TRUE(tx.isOk()) << tx.status();
@@ -288,7 +289,8 @@ TEST_F(SqliteLedgerStoreTest, PostingsForEventShowLiveEntriesAndTheLatestVersion
 }
 
 TEST_F(SqliteLedgerStoreTest, ANewVersionReadsAsIfOnlyItHadExisted) {
-  const std::vector<EntryDraft> v2 = {saleDraft("2026-01-07", 12500), feeDraft("2026-01-07", 400)};
+  const std::vector<PostingDraft> v2 = {saleDraft("2026-01-07", 12500),
+                                        feeDraft("2026-01-07", 400)};
   post(paymentEvent(1, "txn_1", 1, "2026-01-05", 10000),
        {saleDraft("2026-01-05", 10000), feeDraft("2026-01-05", 320)});
   PostOutcome outcome = post(paymentEvent(2, "txn_1", 2, "2026-01-07", 12500), v2);
