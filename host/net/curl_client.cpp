@@ -150,8 +150,8 @@ std::string_view trimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
@@ -220,8 +220,7 @@ Error errorFromCurl(CURLcode rc, const char* errbuf, const Request& request, boo
   switch (rc) {
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-      return makeError(ErrorKind::InvalidRequest, Code::InvalidArgument, std::move(message),
-                       false);
+      return makeError(ErrorKind::InvalidRequest, Code::InvalidArgument, std::move(message), false);
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:

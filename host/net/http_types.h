@@ -94,7 +94,8 @@ struct Error {
 // A Response or an Error.
 class [[nodiscard]] SendResult {
  public:
-  SendResult(Response response) : data_(std::move(response)) {}  // NOLINT(google-explicit-constructor)
+  SendResult(Response response)
+      : data_(std::move(response)) {}                   // NOLINT(google-explicit-constructor)
   SendResult(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool isOk() const { return std::holds_alternative<Response>(data_); }

@@ -22,8 +22,8 @@ std::string normalizeName(std::string_view name) {
 
 bool sensitiveParam(std::string_view name) {
   static constexpr std::array<std::string_view, 12> kFragments = {
-      "token", "secret",    "password", "passwd",  "key",        "signature",
-      "sig",   "auth",      "code",     "session", "credential", "assertion"};
+      "token", "secret", "password", "passwd",  "key",        "signature",
+      "sig",   "auth",   "code",     "session", "credential", "assertion"};
   const std::string normalized = normalizeName(name);
   for (std::string_view fragment : kFragments) {
     if (normalized.find(fragment) != std::string::npos) {
@@ -48,7 +48,7 @@ std::string redactQuery(std::string_view query) {
       out.append(pair.substr(0, eq + 1));
       out.append("[REDACTED]");
     } else {
-      out.append(pair);
+      out.append(redact(pair));
     }
     if (end == query.size()) {
       break;
@@ -87,14 +87,14 @@ std::string redactUrl(std::string_view url) {
     out.append(authority);
   }
 
+  // The general redaction runs piecewise, so it never rewrites the markers set above.
   const std::string_view rest = url.substr(authorityEnd);
   if (const size_t q = rest.find('?'); q != std::string_view::npos) {
-    out.append(rest.substr(0, q + 1));
+    out.append(redact(rest.substr(0, q + 1)));
     out.append(redactQuery(rest.substr(q + 1)));
   } else {
-    out.append(rest);
+    out.append(redact(rest));
   }
-  redactInPlace(out);
   return out;
 }
 

@@ -19,7 +19,8 @@ namespace lh::net {
 //  - the value of each query parameter whose name (ignoring case, `_` and `-`) contains token,
 //    secret, password, passwd, key, signature, sig, auth, code, session, credential or assertion
 //    replaced by `[REDACTED]`;
-//  - then everything lh::redact finds (emails, card numbers, JWTs, ...) replaced by its marker.
+//  - everything lh::redact finds in the path and the other parameters (emails, card numbers,
+//    JWTs, ...) replaced by its marker.
 std::string redactUrl(std::string_view url);
 
 }  // namespace lh::net

@@ -97,9 +97,9 @@ uint16_t portOf(const sockaddr_storage& addr) {
 
 // cpp-httplib does not hand handlers their socket. The server side of a loopback connection is
 // the one socket of this process whose local port is the server's and whose peer port is the
-// client's, so it is found among /proc/self/fd. shutdown() (not close(), the fd stays cpp-httplib's)
-// makes the client see the connection end with no response; cpp-httplib's own write then fails
-// and it closes the fd as usual.
+// client's, so it is found among /proc/self/fd. shutdown() (not close(), the fd stays
+// cpp-httplib's) makes the client see the connection end with no response; cpp-httplib's own write
+// then fails and it closes the fd as usual.
 void shutdownConnection(int localPort, int remotePort) {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) {
@@ -112,7 +112,7 @@ void shutdownConnection(int localPort, int remotePort) {
     if (end == entry->d_name || *end != '\0' || fd == ownFd) {
       continue;
     }
-    struct stat st{};
+    struct stat st {};
     if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) {
       continue;
     }
@@ -258,12 +258,12 @@ struct FakeServer::Impl {
   std::atomic<bool> running{false};
 
   mutable std::mutex mu;
-  std::vector<Route> routes;         // guarded by mu
-  std::deque<PendingFault> faults;   // guarded by mu
-  std::vector<FakeRequest> log;      // guarded by mu
-  size_t inFlight = 0;               // guarded by mu
-  size_t maxInFlight = 0;            // guarded by mu
-  bool stopping = false;             // guarded by mu
+  std::vector<Route> routes;        // guarded by mu
+  std::deque<PendingFault> faults;  // guarded by mu
+  std::vector<FakeRequest> log;     // guarded by mu
+  size_t inFlight = 0;              // guarded by mu
+  size_t maxInFlight = 0;           // guarded by mu
+  bool stopping = false;            // guarded by mu
   std::condition_variable stopCv;
 };
 
@@ -553,9 +553,8 @@ size_t FakeServer::requestCount() const {
 size_t FakeServer::requestCount(std::string_view method, std::string_view path) const {
   std::lock_guard lock(impl_->mu);
   return static_cast<size_t>(
-      std::count_if(impl_->log.begin(), impl_->log.end(), [&](const FakeRequest& r) {
-        return r.method == method && r.path == path;
-      }));
+      std::count_if(impl_->log.begin(), impl_->log.end(),
+                    [&](const FakeRequest& r) { return r.method == method && r.path == path; }));
 }
 
 void FakeServer::clearRequests() {

@@ -148,8 +148,10 @@ Result<TestPki> TestPki::create(const std::string& dir) {
   pki.clientCertPath = dir + "/client.pem";
   pki.clientKeyPath = dir + "/client.key";
   const std::pair<const std::string*, const std::string*> files[] = {
-      {&pki.caCertPath, &pki.caCertPem},         {&pki.serverCertPath, &pki.serverCertPem},
-      {&pki.serverKeyPath, &pki.serverKeyPem},   {&pki.clientCertPath, &pki.clientCertPem},
+      {&pki.caCertPath, &pki.caCertPem},
+      {&pki.serverCertPath, &pki.serverCertPem},
+      {&pki.serverKeyPath, &pki.serverKeyPem},
+      {&pki.clientCertPath, &pki.clientCertPem},
       {&pki.clientKeyPath, &pki.clientKeyPem}};
   for (const auto& [path, text] : files) {
     if (text->empty() || !writeFile(*path, *text)) {

@@ -189,8 +189,8 @@ TEST(CurlClientStandaloneTest, ConnectionRefusedIsTransientAndNothingWasSent) {
 
 TEST_F(CurlClientTest, MalformedRequestsAreInvalidArgumentAndSendNothing) {
   CurlClient client;
-  for (const std::string url : {"not a url", "ftp://127.0.0.1/x", "http://exa mple.com/",
-                                "file:///etc/passwd", ""}) {
+  for (const std::string url :
+       {"not a url", "ftp://127.0.0.1/x", "http://exa mple.com/", "file:///etc/passwd", ""}) {
     Request request;
     request.url = url;
     EXPECT_THAT(client.send(request), IsError(ErrorKind::InvalidRequest, Code::InvalidArgument))
@@ -238,8 +238,7 @@ TEST_F(CurlClientTest, ResponseLostAfterTheServerCommittedIsConnectionLost) {
 TEST_F(CurlClientTest, ConnectionDroppedBeforeTheHandlerIsConnectionLost) {
   server_.inject(Fault::dropBeforeHandler());
   CurlClient client;
-  EXPECT_THAT(client.send(get("/v1/thing")),
-              IsError(ErrorKind::ConnectionLost, Code::Transient));
+  EXPECT_THAT(client.send(get("/v1/thing")), IsError(ErrorKind::ConnectionLost, Code::Transient));
   EXPECT_EQ(handled_, 0);
   EXPECT_EQ(server_.requests().at(0).fault, "drop_before_handler");
 }

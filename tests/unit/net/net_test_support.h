@@ -8,9 +8,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include "net/http_client.h"
 #include "net/http_types.h"
 
 namespace lh::net::testing {
@@ -70,6 +74,58 @@ inline int unusedPort() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+// An HttpClient that answers from a script (then repeats its fallback) and records requests.
+// Thread-safe.
+class ScriptedClient : public HttpClient {
+ public:
+  explicit ScriptedClient(SendResult fallback = Response{200, {}, "ok"})
+      : fallback_(std::move(fallback)) {}
+
+  void push(SendResult outcome) {
+    std::lock_guard lock(mu_);
+    script_.push_back(std::move(outcome));
+  }
+
+  SendResult send(const Request& request) override {
+    std::lock_guard lock(mu_);
+    requests_.push_back(request);
+    if (script_.empty()) {
+      return fallback_;
+    }
+    SendResult next = std::move(script_.front());
+    script_.pop_front();
+    return next;
+  }
+
+  std::vector<Request> requests() const {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+  size_t calls() const {
+    std::lock_guard lock(mu_);
+    return requests_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::deque<SendResult> script_;
+  SendResult fallback_;
+  std::vector<Request> requests_;
+};
+
+inline Response response(int32_t status, std::vector<Header> headers = {}, std::string body = {}) {
+  return Response{status, std::move(headers), std::move(body)};
+}
+
+inline Error transientError(ErrorKind kind, bool maybeSent) {
+  Error e;
+  e.kind = kind;
+  e.code = Code::Transient;
+  e.message = "scripted";
+  e.requestMaybeSent = maybeSent;
+  return e;
 }
 
 }  // namespace lh::net::testing
