@@ -282,6 +282,9 @@ TEST_P(BuiltinPluginTest, ConfigSchemaRefusesUnknownKeysAndMissingRequiredOnes) 
 }
 
 TEST_P(BuiltinPluginTest, ReadIsHonestlyNotImplementedYet) {
+  if (GetParam().name == "stripe") {
+    GTEST_SKIP() << "stripe reads: tests/plugins/stripe";
+  }
   FakeHost host;
   lh_instance* instance = nullptr;
   ASSERT_EQ(create(host, GetParam().minimal_config.dump(), &instance), LH_OK)
@@ -312,7 +315,8 @@ TEST_P(BuiltinPluginTest, ExecuteAndWebhooksAreNotSupportedYet) {
   if (!GetParam().commands.empty()) {
     EXPECT_EQ(host.last_message, GetParam().name + ": execute is not implemented yet");
   }
-  if ((GetParam().flags & LH_PLUGIN_FLAG_WEBHOOKS) != 0) {
+  if ((GetParam().flags & LH_PLUGIN_FLAG_WEBHOOKS) != 0 && GetParam().name != "stripe") {
+    // (stripe's webhooks are implemented: tests/plugins/stripe)
     const auto* ext =
         static_cast<const lh_webhook_ext*>(descriptor_->get_extension(instance, LH_EXT_WEBHOOK));
     ASSERT_NE(ext, nullptr);

@@ -65,16 +65,16 @@ class FakeStripe {
     // Settlement (the balance transaction) when it differs from the presentment currency: the
     // settled amount in Stripe minor units of settlementCurrency, and the rate as Stripe shows
     // it (a JSON number written from this text).
-    std::string settlementCurrency;  // empty: same as currency
+    std::string settlementCurrency{};  // empty: same as currency
     int64_t settledAmount = 0;
-    std::string exchangeRate;
+    std::string exchangeRate{};
     // Stripe's processing fee (a stripe_fee fee_details entry) in the settlement currency; < 0:
     // 2.9% + 30 of the settled amount, rounded down.
     int64_t fee = -1;
     // An application_fee fee_details entry (Connect), 0 for none.
     int64_t applicationFee = 0;
-    std::string customer;     // cus_... or empty
-    std::string description;  // empty: the fixture's
+    std::string customer{};     // cus_... or empty
+    std::string description{};  // empty: the fixture's
     int64_t availableOn = 0;  // 0: created + 2 days
   };
 
@@ -91,28 +91,28 @@ class FakeStripe {
     int64_t created = 0;
     int64_t arrivalDate = 0;  // 0: created + 1 day
     std::string status = "paid";
-    std::string traceId;  // trace_id.value; empty: null with status "pending"
+    std::string traceId{};  // trace_id.value; empty: null with status "pending"
     std::string currency = "usd";
-    std::vector<std::string> transactions;
+    std::vector<std::string> transactions{};
   };
 
   struct InvoiceLineSpec {
     int64_t amount = 0;
     int64_t periodStart = 0;
     int64_t periodEnd = 0;
-    std::string description;
+    std::string description{};
   };
 
   struct InvoiceSpec {
-    std::string customer;
+    std::string customer{};
     int64_t created = 0;
     std::string currency = "usd";
     std::string status = "open";  // draft, open, paid, void, uncollectible
     int64_t dueDate = 0;          // 0: null
     int64_t paidAt = 0;           // for status paid; 0: created
-    std::vector<InvoiceLineSpec> lines;
+    std::vector<InvoiceLineSpec> lines{};
     int64_t tax = 0;  // added on top of the lines' sum
-    std::string number;
+    std::string number{};
   };
 
   FakeStripe();
