@@ -20,11 +20,12 @@ Vector decompose(const std::string& field) {
   return {{field, 1}};
 }
 
-// Ordered by the documentation order of the basis fields, then by name.
+// Basis fields in reading order (net before fee, as in "amount = net + fee"); others after.
 size_t basisRank(const std::string& field) {
-  const std::vector<std::string>& fields = moneyFields();
-  auto it = std::find(fields.begin(), fields.end(), field);
-  return static_cast<size_t>(it - fields.begin());
+  static const std::vector<std::string> kOrder = {"net", "fee", "tax", "settlement.net",
+                                                  "settlement.fee"};
+  auto it = std::find(kOrder.begin(), kOrder.end(), field);
+  return static_cast<size_t>(it - kOrder.begin());
 }
 
 std::vector<std::pair<std::string, int64_t>> ordered(const Vector& v) {

@@ -667,31 +667,6 @@ class Loader {
     return nullptr;
   }
 
-  // The node at `path` under `root` (object keys and array indexes), or the deepest one found.
-  static const YamlNode* nodeAt(const YamlNode* root, const std::vector<std::string>& path) {
-    const YamlNode* node = root;
-    for (const std::string& part : path) {
-      if (node == nullptr) {
-        return nullptr;
-      }
-      const YamlNode* next = nullptr;
-      if (node->isSequence()) {
-        size_t index = 0;
-        auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
-        if (ec == std::errc() && end == part.data() + part.size() && index < node->items.size()) {
-          next = &node->items[index];
-        }
-      } else if (node->isMap()) {
-        next = node->find(part);
-      }
-      if (next == nullptr) {
-        return node;
-      }
-      node = next;
-    }
-    return node;
-  }
-
   // "config.webhook_secrets[0]"
   static std::string configPath(const YamlNode* root, const std::vector<std::string>& path) {
     std::string out = "config";
@@ -702,7 +677,7 @@ class Loader {
       } else {
         out += "." + part;
       }
-      node = node == nullptr ? nullptr : nodeAt(node, {part});
+      node = node == nullptr ? nullptr : internal::findPath(*node, {part});
     }
     return out;
   }
@@ -715,7 +690,8 @@ class Loader {
       return;
     }
     for (const SchemaViolation& v : schema->validate(config)) {
-      const YamlNode* at = configNode == nullptr ? nullptr : nodeAt(configNode, v.path);
+      const YamlNode* at =
+          configNode == nullptr ? nullptr : internal::findPath(*configNode, v.path);
       if (at != nullptr && at->unresolved) {
         continue;  // its reference is already reported; its text says nothing about the value
       }
@@ -1240,8 +1216,8 @@ class Loader {
               options_.plugins != nullptr ? options_.plugins->find(c->plugin) : nullptr;
           if (plugin != nullptr && !plugin->kind.empty() && plugin->kind != role.kind) {
             error(node->pos, ctx + ": " + role.key + " connection '" + *name + "' uses plugin '" +
-                                 plugin->name + "', a " + plugin->kind + " connector, not a " +
-                                 role.kind + " one");
+                                 plugin->name + "' (kind " + plugin->kind + "), not a " +
+                                 role.kind + " connector");
           }
         }
         if (tenants.size() > 1) {

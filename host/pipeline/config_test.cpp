@@ -209,7 +209,24 @@ class CaseParser {
     }
     lh::Result<core::Event> event = eventFromJson(internal::toJson(*body));
     if (!event.isOk()) {
-      error(body->pos, ctx + ": " + event.status().message());
+      // "/amount/minor: must be an integer": point at that field.
+      const std::string message = event.status().message();
+      const YamlNode* at = body;
+      if (!message.empty() && message[0] == '/') {
+        const std::string pointer = message.substr(0, message.find(':'));
+        std::vector<std::string> path;
+        std::string part;
+        for (size_t i = 1; i <= pointer.size(); ++i) {
+          if (i == pointer.size() || pointer[i] == '/') {
+            path.push_back(part);
+            part.clear();
+          } else {
+            part += pointer[i];
+          }
+        }
+        at = internal::findPath(*body, path);
+      }
+      error(at->pos, ctx + ": invalid canonical event: " + message);
       return;
     }
     if (connection) {

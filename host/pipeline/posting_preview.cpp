@@ -1,28 +1,13 @@
 #include "pipeline/posting_preview.h"
 
+#include "core/event_validator.h"
+
 namespace lh::pipeline {
 
 lh::Result<core::Event> eventFromJson(const nlohmann::json& json) {
-  if (!json.is_object()) {
-    return lh::invalidArgument("an event must be a JSON object");
-  }
-  for (const char* key : {"type", "external_id", "occurred_at"}) {
-    auto it = json.find(key);
-    if (it == json.end() || !it->is_string()) {
-      return lh::invalidArgument(std::string("event field '") + key +
-                                 "' is required and must be a string");
-    }
-  }
-  lh::Result<core::EventType> type = core::parseEventType(json["type"].get<std::string>());
-  if (!type.isOk()) {
-    return lh::invalidArgument("event field 'type': " + type.status().message());
-  }
-  core::Event event;
-  event.type = type.value();
-  event.external_id = json["external_id"].get<std::string>();
-  event.occurred_at = json["occurred_at"].get<std::string>();
-  event.body = json;
-  return event;
+  // Compiling the schema is the expensive part: once per process. validateJson is thread-safe.
+  static const core::EventValidator validator;
+  return validator.validateJson(json);
 }
 
 Preview previewEvents(const Config& config, std::span<const PreviewEvent> events) {

@@ -27,9 +27,9 @@ struct PreviewEvent {
   core::Event event;
 };
 
-// Builds a core::Event from canonical event JSON (docs/events.md): `type`, `external_id` and
-// `occurred_at` are required strings; the whole object becomes the body. InvalidArgument naming
-// the field otherwise. Does not check the full canonical schema.
+// Builds a core::Event from canonical event JSON, validated exactly as the host validates what a
+// connector emits (core::EventValidator: the canonical event schema, money, signs, dates), with
+// its checksum. InvalidArgument "<JSON pointer>: <reason>" for the first bad field.
 lh::Result<core::Event> eventFromJson(const nlohmann::json& json);
 
 struct PreviewPosting {

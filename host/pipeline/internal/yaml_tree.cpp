@@ -127,6 +127,27 @@ const YamlNode* YamlNode::findKey(std::string_view key) const {
   return nullptr;
 }
 
+const YamlNode* findPath(const YamlNode& root, const std::vector<std::string>& path) {
+  const YamlNode* node = &root;
+  for (const std::string& part : path) {
+    const YamlNode* next = nullptr;
+    if (node->isSequence()) {
+      size_t index = 0;
+      auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      if (ec == std::errc() && end == part.data() + part.size() && index < node->items.size()) {
+        next = &node->items[index];
+      }
+    } else if (node->isMap()) {
+      next = node->find(part);
+    }
+    if (next == nullptr) {
+      return node;
+    }
+    node = next;
+  }
+  return node;
+}
+
 ScalarType scalarType(const YamlNode& node) {
   if (node.isNull()) {
     return ScalarType::Null;

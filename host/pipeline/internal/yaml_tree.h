@@ -40,6 +40,10 @@ struct YamlNode {
   const YamlNode* findKey(std::string_view key) const;
 };
 
+// The node at `path` under `root` (map keys; list indexes as decimal text), or the deepest node
+// the path reaches when a step is missing.
+const YamlNode* findPath(const YamlNode& root, const std::vector<std::string>& path);
+
 // The type of a scalar: plain scalars by the YAML 1.2 core schema (null, true/false, integers,
 // floats), everything quoted, block or substituted is a string. Null nodes are Null.
 enum class ScalarType { Null, Bool, Int, Float, String };
