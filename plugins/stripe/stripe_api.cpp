@@ -69,10 +69,9 @@ nlohmann::json StripeApi::get(std::string_view path, const QueryParams& query) c
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (response.status >= 200 && response.status < 300) {
     if (body.is_discarded() || !body.is_object()) {
-      throw ledgerhost::Error(LH_E_TRANSIENT,
-                              what + ": malformed or truncated response body (" +
-                                  std::to_string(response.body.size()) +
-                                  " bytes); nothing from it was used");
+      throw ledgerhost::Error(LH_E_TRANSIENT, what + ": malformed or truncated response body (" +
+                                                  std::to_string(response.body.size()) +
+                                                  " bytes); nothing from it was used");
     }
     return body;
   }
@@ -93,8 +92,10 @@ nlohmann::json StripeApi::get(std::string_view path, const QueryParams& query) c
   if (response.status == 401) {
     // Stripe's text echoes the (masked) key: never pass it on.
     throw ledgerhost::Error(LH_E_AUTH_REQUIRED,
-                            what + ": 401: Stripe refused the API key; the connection needs a "
-                                   "valid key (re-authorisation)" + rid);
+                            what +
+                                ": 401: Stripe refused the API key; the connection needs a "
+                                "valid key (re-authorisation)" +
+                                rid);
   }
   if (response.status == 403) {
     throw ledgerhost::Error(LH_E_AUTH_REQUIRED,
@@ -102,8 +103,8 @@ nlohmann::json StripeApi::get(std::string_view path, const QueryParams& query) c
                                 " (a restricted key needs read access to this resource)" + rid);
   }
   if (response.status == 429 || code == "rate_limit") {
-    throw ledgerhost::Error(LH_E_RATE_LIMITED, what + ": " + status + ": rate limited by Stripe" +
-                                                   rid);
+    throw ledgerhost::Error(LH_E_RATE_LIMITED,
+                            what + ": " + status + ": rate limited by Stripe" + rid);
   }
   if (response.status == 409 || response.status >= 500) {
     throw ledgerhost::Error(LH_E_TRANSIENT,

@@ -21,9 +21,7 @@
 #pragma once
 
 #include <ledgerhost/plugin.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>

@@ -330,12 +330,18 @@ void StripeConnector::handleWebhook(const std::vector<ledgerhost::Header>& heade
     const char* kind;  // URL segment to re-read from
   };
   static const Handled kHandled[] = {
-      {"charge.succeeded", "charges"},       {"charge.refunded", "charges"},
-      {"charge.dispute.created", "disputes"}, {"charge.dispute.closed", "disputes"},
-      {"payout.paid", "payouts"},            {"payout.failed", "payouts"},
-      {"invoice.finalized", "invoices"},     {"invoice.paid", "invoices"},
-      {"invoice.voided", "invoices"},        {"credit_note.created", "credit_notes"},
-      {"customer.created", "customers"},     {"customer.updated", "customers"},
+      {"charge.succeeded", "charges"},
+      {"charge.refunded", "charges"},
+      {"charge.dispute.created", "disputes"},
+      {"charge.dispute.closed", "disputes"},
+      {"payout.paid", "payouts"},
+      {"payout.failed", "payouts"},
+      {"invoice.finalized", "invoices"},
+      {"invoice.paid", "invoices"},
+      {"invoice.voided", "invoices"},
+      {"credit_note.created", "credit_notes"},
+      {"customer.created", "customers"},
+      {"customer.updated", "customers"},
   };
   const Handled* handled = nullptr;
   for (const auto& h : kHandled) {
@@ -347,7 +353,8 @@ void StripeConnector::handleWebhook(const std::vector<ledgerhost::Header>& heade
   std::vector<json> events;
   if (handled != nullptr) {
     if (object == nullptr) {
-      throw ledgerhost::Error(LH_E_INVALID_ARGUMENT, "stripe: webhook " + id + " has no data.object");
+      throw ledgerhost::Error(LH_E_INVALID_ARGUMENT,
+                              "stripe: webhook " + id + " has no data.object");
     }
     const std::string kind = handled->kind;
     json current = *object;
@@ -374,9 +381,9 @@ void StripeConnector::handleWebhook(const std::vector<ledgerhost::Header>& heade
         }
       }
       if (type == "charge.refunded" && webhookFetch_) {
-        json refunds = api_.get("/v1/refunds", {{"charge", objectId},
-                                                {"expand[]", "data.balance_transaction"},
-                                                {"limit", "100"}});
+        json refunds = api_.get(
+            "/v1/refunds",
+            {{"charge", objectId}, {"expand[]", "data.balance_transaction"}, {"limit", "100"}});
         for (const auto& refund : listData(refunds, "GET /v1/refunds")) {
           events.push_back(refundEvent(refund));
           if (refund.contains("balance_transaction") && refund["balance_transaction"].is_object()) {

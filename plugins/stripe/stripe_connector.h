@@ -34,11 +34,9 @@
 // No global state, so two hosts in one process may each hold instances.
 #pragma once
 
-#include <ledgerhost/plugin.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <ledgerhost/plugin.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,8 +81,8 @@ class StripeConnector : public ledgerhost::Connector {
 
   Window startWindow(std::string_view cursorJson) const;
   // Lists one page of `kind` in `window`; `extra` is appended to the query.
-  nlohmann::json listPage(const std::string& kind, const Window& window,
-                          const QueryParams& extra, int64_t limit) const;
+  nlohmann::json listPage(const std::string& kind, const Window& window, const QueryParams& extra,
+                          int64_t limit) const;
   // Every balance transaction event of payout `payoutId` (all pages).
   void composePayout(const std::string& payoutId, std::vector<nlohmann::json>* events) const;
   void emitAll(const std::vector<nlohmann::json>& events) const;

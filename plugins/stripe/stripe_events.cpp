@@ -243,7 +243,8 @@ json balanceTransactionEvent(const json& bt, const std::string& payoutId) {
     link(e, "charge", expandableId(field(source, "charge")));
   } else if (k == "fee") {
     e["amount"] = money(bt, magnitude(amount), currency);
-    e["fees"] = json::array({json{{"type", type}, {"amount", money(bt, magnitude(amount), currency)}}});
+    e["fees"] =
+        json::array({json{{"type", type}, {"amount", money(bt, magnitude(amount), currency)}}});
   } else {
     e["amount"] = money(bt, amount, currency);
     e["fee"] = money(bt, fee, currency);
@@ -265,7 +266,8 @@ json balanceTransactionEvent(const json& bt, const std::string& payoutId) {
 json payoutEvent(const json& payout) {
   json e = base("payout", payout);
   status(e, payout);
-  e["amount"] = money(payout, magnitude(integer(payout, "amount")), requiredString(payout, "currency"));
+  e["amount"] =
+      money(payout, magnitude(integer(payout, "amount")), requiredString(payout, "currency"));
   const json& trace = field(payout, "trace_id");
   const std::string reference = str(trace, "value");
   if (!reference.empty() && reference.size() <= 255) {
@@ -325,7 +327,8 @@ json invoiceEvent(const json& invoice) {
         l["description"] = description;
       }
       const std::string lineCurrency = str(line, "currency");
-      l["amount"] = money(invoice, integer(line, "amount"), lineCurrency.empty() ? currency : lineCurrency);
+      l["amount"] =
+          money(invoice, integer(line, "amount"), lineCurrency.empty() ? currency : lineCurrency);
       if (field(line, "quantity").is_number_unsigned()) {
         l["quantity"] = line["quantity"];
       }
@@ -373,8 +376,8 @@ json creditNoteEvent(const json& creditNote) {
   e["amount"] = money(creditNote, integer(creditNote, "total"), currency);
   link(e, "invoice", expandableId(field(creditNote, "invoice")));
   link(e, "customer", expandableId(field(creditNote, "customer")));
-  date(e, "invoice_date", creditNote, hasInteger(creditNote, "effective_at") ? "effective_at" : "created",
-       true);
+  date(e, "invoice_date", creditNote,
+       hasInteger(creditNote, "effective_at") ? "effective_at" : "created", true);
   const json& lines = field(field(creditNote, "lines"), "data");
   if (lines.is_array()) {
     json out = json::array();

@@ -30,12 +30,11 @@ bool in(const std::array<std::string_view, N>& table, std::string_view code) {
 constexpr std::array<std::string_view, 16> kStripeZeroDecimal = {
     "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA",
     "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"};
-constexpr std::array<std::string_view, 5> kStripeThreeDecimal = {"BHD", "JOD", "KWD", "OMR",
-                                                                 "TND"};
+constexpr std::array<std::string_view, 5> kStripeThreeDecimal = {"BHD", "JOD", "KWD", "OMR", "TND"};
 // ISO 4217 (amendment 180): currencies whose minor unit is not 2.
-constexpr std::array<std::string_view, 17> kIsoZero = {
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
-    "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+constexpr std::array<std::string_view, 17> kIsoZero = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
+                                                       "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+                                                       "VND", "VUV", "XAF", "XOF", "XPF"};
 constexpr std::array<std::string_view, 7> kIsoThree = {"BHD", "IQD", "JOD", "KWD",
                                                        "LYD", "OMR", "TND"};
 constexpr std::array<std::string_view, 2> kIsoFour = {"CLF", "UYW"};

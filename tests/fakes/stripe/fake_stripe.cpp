@@ -20,14 +20,10 @@ struct KindInfo {
   const char* prefix;
 };
 constexpr KindInfo kKinds[] = {
-    {"payouts", "payout", "po_"},
-    {"balance_transactions", "balance_transaction", "txn_"},
-    {"charges", "charge", "ch_"},
-    {"refunds", "refund", "re_"},
-    {"disputes", "dispute", "dp_"},
-    {"invoices", "invoice", "in_"},
-    {"credit_notes", "credit_note", "cn_"},
-    {"customers", "customer", "cus_"},
+    {"payouts", "payout", "po_"},           {"balance_transactions", "balance_transaction", "txn_"},
+    {"charges", "charge", "ch_"},           {"refunds", "refund", "re_"},
+    {"disputes", "dispute", "dp_"},         {"invoices", "invoice", "in_"},
+    {"credit_notes", "credit_note", "cn_"}, {"customers", "customer", "cus_"},
 };
 
 const KindInfo* kindOf(std::string_view kind) {
@@ -175,8 +171,7 @@ struct FakeStripe::Store {
 
   Json balanceTransaction(const std::string& type, const std::string& category, int64_t amount,
                           int64_t fee, Json feeDetails, const std::string& currency,
-                          int64_t created, int64_t availableOn, Json source,
-                          Json description) {
+                          int64_t created, int64_t availableOn, Json source, Json description) {
     Json bt = fixtures.at("balance_transaction.json");
     bt["amount"] = amount;
     bt["available_on"] = availableOn;
@@ -236,10 +231,9 @@ FakeStripe::FakeStripe(Options options)
     options_.fixturesDir = std::string(LH_TEST_FIXTURES_DIR) + "/stripe";
 #endif
   }
-  for (const char* name :
-       {"balance_transaction.json", "charge.json", "refund.json", "dispute.json", "payout.json",
-        "invoice.json", "credit_note.json", "customer.json",
-        "error_rate_limit_429.assembled.json"}) {
+  for (const char* name : {"balance_transaction.json", "charge.json", "refund.json", "dispute.json",
+                           "payout.json", "invoice.json", "credit_note.json", "customer.json",
+                           "error_rate_limit_429.assembled.json"}) {
     std::ifstream in(options_.fixturesDir + "/" + name, std::ios::binary);
     if (!in) {
       throw std::runtime_error("FakeStripe: cannot read fixture " + options_.fixturesDir + "/" +
@@ -257,7 +251,8 @@ FakeStripe::~FakeStripe() { stop(); }
 Status FakeStripe::start() { return server_.start(); }
 void FakeStripe::stop() { server_.stop(); }
 
-// --- builder ---------------------------------------------------------------------------------------
+// --- builder
+// ---------------------------------------------------------------------------------------
 
 std::string FakeStripe::addCustomer(int64_t created, std::string name, std::string email) {
   std::lock_guard lock(store_->mu);
@@ -285,8 +280,8 @@ FakeStripe::Created FakeStripe::addCharge(const ChargeSpec& spec) {
   Json details = Json::array();
   details.push_back(Store::feeDetail(fee, settleCurrency, "stripe_fee", "Stripe processing fees"));
   if (spec.applicationFee > 0) {
-    details.push_back(
-        Store::feeDetail(spec.applicationFee, settleCurrency, "application_fee", "Application fee"));
+    details.push_back(Store::feeDetail(spec.applicationFee, settleCurrency, "application_fee",
+                                       "Application fee"));
   }
   const std::string description =
       spec.description.empty() ? ch["description"].get<std::string>() : spec.description;
@@ -322,7 +317,8 @@ FakeStripe::Created FakeStripe::addRefund(const std::string& chargeId, int64_t a
   if (ch == nullptr) {
     throw std::invalid_argument("FakeStripe::addRefund: no charge " + chargeId);
   }
-  Json* chargeBt = store_->find("balance_transactions", (*ch)["balance_transaction"].get<std::string>());
+  Json* chargeBt =
+      store_->find("balance_transactions", (*ch)["balance_transaction"].get<std::string>());
   const std::string currency = (*ch)["currency"].get<std::string>();
   std::string settleCurrency = currency;
   int64_t settled = amount;
@@ -335,10 +331,9 @@ FakeStripe::Created FakeStripe::addRefund(const std::string& chargeId, int64_t a
   }
   Json re = store_->fixtures.at("refund.json");
   const std::string refundId = store_->nextId("re_");
-  Json bt = store_->balanceTransaction("refund", "refund", -settled, 0, Json::array(),
-                                       settleCurrency, created, created, refundId,
-                                       "REFUND FOR CHARGE (" +
-                                           (*ch)["description"].get<std::string>() + ")");
+  Json bt = store_->balanceTransaction(
+      "refund", "refund", -settled, 0, Json::array(), settleCurrency, created, created, refundId,
+      "REFUND FOR CHARGE (" + (*ch)["description"].get<std::string>() + ")");
   bt["exchange_rate"] = rate;
   const std::string btId = bt["id"].get<std::string>();
   re["amount"] = amount;
@@ -356,8 +351,8 @@ FakeStripe::Created FakeStripe::addRefund(const std::string& chargeId, int64_t a
   return {refundId, btId};
 }
 
-FakeStripe::Created FakeStripe::addDispute(const std::string& chargeId, int64_t amount,
-                                           int64_t fee, int64_t created) {
+FakeStripe::Created FakeStripe::addDispute(const std::string& chargeId, int64_t amount, int64_t fee,
+                                           int64_t created) {
   std::lock_guard lock(store_->mu);
   Json* ch = store_->find("charges", chargeId);
   if (ch == nullptr) {
@@ -421,9 +416,8 @@ FakeStripe::Created FakeStripe::addPayout(const PayoutSpec& spec) {
     amount += (*bt)["net"].get<int64_t>();
   }
   const std::string payoutId = store_->nextId("po_");
-  Json bt = store_->balanceTransaction("payout", "payout", -amount, 0, Json::array(),
-                                       spec.currency, spec.created, spec.created, payoutId,
-                                       "STRIPE PAYOUT");
+  Json bt = store_->balanceTransaction("payout", "payout", -amount, 0, Json::array(), spec.currency,
+                                       spec.created, spec.created, payoutId, "STRIPE PAYOUT");
   const std::string btId = bt["id"].get<std::string>();
   Json po = store_->fixtures.at("payout.json");
   po["amount"] = amount;
@@ -548,7 +542,8 @@ std::string FakeStripe::addCreditNote(const std::string& invoiceId, int64_t amou
   return id;
 }
 
-// --- later changes ---------------------------------------------------------------------------------
+// --- later changes
+// ---------------------------------------------------------------------------------
 
 void FakeStripe::payInvoice(const std::string& invoiceId, int64_t paidAt) {
   std::lock_guard lock(store_->mu);
@@ -591,8 +586,7 @@ void FakeStripe::failPayout(const std::string& payoutId, const std::string& fail
   store_->insert("balance_transactions", std::move(bt));
 }
 
-void FakeStripe::closeDispute(const std::string& disputeId, const std::string& status,
-                              int64_t at) {
+void FakeStripe::closeDispute(const std::string& disputeId, const std::string& status, int64_t at) {
   std::lock_guard lock(store_->mu);
   Json* dp = store_->find("disputes", disputeId);
   if (dp == nullptr) {
@@ -609,7 +603,8 @@ void FakeStripe::closeDispute(const std::string& disputeId, const std::string& s
   }
 }
 
-// --- access ----------------------------------------------------------------------------------------
+// --- access
+// ----------------------------------------------------------------------------------------
 
 nlohmann::ordered_json FakeStripe::object(const std::string& kind, const std::string& id) const {
   std::lock_guard lock(store_->mu);
@@ -631,7 +626,8 @@ void FakeStripe::putObject(const std::string& kind, nlohmann::ordered_json objec
   store_->insert(kind, std::move(object));
 }
 
-// --- faults ----------------------------------------------------------------------------------------
+// --- faults
+// ----------------------------------------------------------------------------------------
 
 namespace {
 Headers retryHeaders(std::optional<bool> shouldRetry) {
@@ -666,20 +662,24 @@ void FakeStripe::injectTruncated(size_t keepBytes, int times, std::string pathRe
 }
 
 void FakeStripe::injectMalformed(int times, std::string pathRegex) {
-  server_.inject(Fault::respond(200, R"({"object": "list", "url": "/v1/x", "has_more": false, "data": [{"id": )",
-                                {{"Request-Id", "req_malformed"}}),
-                 times, "GET", std::move(pathRegex));
+  server_.inject(
+      Fault::respond(200,
+                     R"({"object": "list", "url": "/v1/x", "has_more": false, "data": [{"id": )",
+                     {{"Request-Id", "req_malformed"}}),
+      times, "GET", std::move(pathRegex));
 }
 
 void FakeStripe::injectInvalidRequest(std::string message, std::string param, int times,
                                       std::string pathRegex) {
-  server_.inject(Fault::respond(400, errorBody("invalid_request_error", std::move(message), {},
-                                               std::move(param)),
-                                {{"Request-Id", "req_invalid"}}),
-                 times, "GET", std::move(pathRegex));
+  server_.inject(
+      Fault::respond(400,
+                     errorBody("invalid_request_error", std::move(message), {}, std::move(param)),
+                     {{"Request-Id", "req_invalid"}}),
+      times, "GET", std::move(pathRegex));
 }
 
-// --- HTTP ------------------------------------------------------------------------------------------
+// --- HTTP
+// ------------------------------------------------------------------------------------------
 
 bool FakeStripe::authorized(const FakeRequest& req, FakeResponse& res) const {
   const auto auth = req.header("Authorization");
@@ -712,11 +712,12 @@ bool FakeStripe::authorized(const FakeRequest& req, FakeResponse& res) const {
   }
   res.header("WWW-Authenticate", "Basic realm=\"Stripe\"");
   if (key.empty()) {
-    res.json(401, errorBody("invalid_request_error",
-                            "You did not provide an API key. You need to provide your API key in "
-                            "the Authorization header, using Bearer auth (e.g. 'Authorization: "
-                            "Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
-                            "for details, or we can help at https://support.stripe.com/."));
+    res.json(401,
+             errorBody("invalid_request_error",
+                       "You did not provide an API key. You need to provide your API key in "
+                       "the Authorization header, using Bearer auth (e.g. 'Authorization: "
+                       "Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
+                       "for details, or we can help at https://support.stripe.com/."));
   } else {
     res.json(401, errorBody("invalid_request_error", "Invalid API Key provided: " + maskKey(key)));
   }
@@ -774,8 +775,7 @@ void FakeStripe::handleList(const std::string& kind, const FakeRequest& req, Fak
       return invalid("This value must be greater than or equal to 1.", "limit");
     }
     if (limit > 100) {
-      return invalid("This value must be less than or equal to 100 (it currently is '" + *v +
-                         "').",
+      return invalid("This value must be less than or equal to 100 (it currently is '" + *v + "').",
                      "limit");
     }
   }
@@ -791,8 +791,11 @@ void FakeStripe::handleList(const std::string& kind, const FakeRequest& req, Fak
     const char* name;
     std::optional<int64_t> value;
   };
-  Bound bounds[] = {{"created[gte]", {}}, {"created[gt]", {}}, {"created[lte]", {}},
-                    {"created[lt]", {}},  {"created", {}}};
+  Bound bounds[] = {{"created[gte]", {}},
+                    {"created[gt]", {}},
+                    {"created[lte]", {}},
+                    {"created[lt]", {}},
+                    {"created", {}}};
   for (auto& b : bounds) {
     if (auto v = req.param(b.name)) {
       int64_t t = 0;

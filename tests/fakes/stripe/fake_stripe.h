@@ -35,12 +35,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "fakes/fake_server.h"
@@ -75,7 +74,7 @@ class FakeStripe {
     int64_t applicationFee = 0;
     std::string customer{};     // cus_... or empty
     std::string description{};  // empty: the fixture's
-    int64_t availableOn = 0;  // 0: created + 2 days
+    int64_t availableOn = 0;    // 0: created + 2 days
   };
 
   struct Created {
@@ -152,9 +151,9 @@ class FakeStripe {
   // Closes the dispute as "won" (adds the dispute_reversal balance transaction) or "lost".
   void closeDispute(const std::string& disputeId, const std::string& status, int64_t at);
 
-  // --- access -------------------------------------------------------------------------------------
-  // The stored object (a copy), or null json when unknown. `kind` is the URL segment, e.g.
-  // "charges".
+  // --- access
+  // ------------------------------------------------------------------------------------- The
+  // stored object (a copy), or null json when unknown. `kind` is the URL segment, e.g. "charges".
   nlohmann::ordered_json object(const std::string& kind, const std::string& id) const;
   // Every stored object of a kind, newest first (as a list would return them). Objects keep the
   // fixtures' key order (ordered_json), as Stripe's own serialiser does.
@@ -168,7 +167,8 @@ class FakeStripe {
                        std::string pathRegex = {});
   // A 5xx with Stripe's api_error body.
   void injectServerError(int status = 500, int times = 1,
-                         std::optional<bool> shouldRetry = std::nullopt, std::string pathRegex = {});
+                         std::optional<bool> shouldRetry = std::nullopt,
+                         std::string pathRegex = {});
   // Sends only `keepBytes` of the real answer's body, then closes the connection.
   void injectTruncated(size_t keepBytes, int times = 1, std::string pathRegex = {});
   // 200 with a body that is not JSON (cut in the middle of an object).
@@ -177,7 +177,8 @@ class FakeStripe {
   void injectInvalidRequest(std::string message, std::string param = {}, int times = 1,
                             std::string pathRegex = {});
 
-  // --- request log ----------------------------------------------------------------------------------
+  // --- request log
+  // ----------------------------------------------------------------------------------
   std::vector<FakeRequest> requests() const { return server_.requests(); }
   size_t requestCount() const { return server_.requestCount(); }
   // Requests to exactly this path (e.g. "/v1/balance_transactions"), any query.
@@ -192,7 +193,6 @@ class FakeStripe {
   void handleGet(const std::string& kind, const std::string& id, const FakeRequest& req,
                  FakeResponse& res);
   bool authorized(const FakeRequest& req, FakeResponse& res) const;
-
 
   Options options_;
   FakeServer server_;

@@ -4,11 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fakes/stripe/fake_stripe.h"
 #include "stripe_test_host.h"
@@ -72,7 +71,8 @@ class StripeConnectorTest : public ::testing::Test {
   std::unique_ptr<StripeHost> host_;
 };
 
-// --- request economy and payout composition --------------------------------------------------------
+// --- request economy and payout composition
+// --------------------------------------------------------
 
 TEST_F(StripeConnectorTest, PayoutOfNTransactionsCostsOnePlusCeilNOver100RequestsAndNoChargeFetch) {
   std::vector<fakes::FakeStripe::Created> charges;
@@ -167,15 +167,17 @@ TEST_F(StripeConnectorTest, PayoutWithExactly100TransactionsCostsTwoRequests) {
   EXPECT_EQ(ofType(h.sink().events(), "payment").size(), 99u);
 }
 
-// --- paging ------------------------------------------------------------------------------------------
+// --- paging
+// ------------------------------------------------------------------------------------------
 
 TEST_F(StripeConnectorTest, PagesNewestFirstWithStartingAfterUntilHasMoreIsFalse) {
   const std::string customer = fake_.addCustomer(kT0, "Jenny Rosen", "jenny@example.com");
   std::set<std::string> ids;
   for (int i = 0; i < 10; ++i) {
-    ids.insert(fake_.addInvoice({.customer = customer,
-                                 .created = kT0 + 100 * i,
-                                 .lines = {{.amount = 1000, .periodStart = kT0, .periodEnd = kT0 + 10}}}));
+    ids.insert(
+        fake_.addInvoice({.customer = customer,
+                          .created = kT0 + 100 * i,
+                          .lines = {{.amount = 1000, .periodStart = kT0, .periodEnd = kT0 + 10}}}));
   }
   StripeHost& h = host(kT0 + 30 * kDay, {{"page_size", 3}});
   const auto cursors = h.syncAll("invoices");
@@ -202,7 +204,8 @@ TEST_F(StripeConnectorTest, PagesNewestFirstWithStartingAfterUntilHasMoreIsFalse
   EXPECT_EQ(json::parse(cursors.back()), (json{{"v", 1}, {"synced_upto", kT0 + 30 * kDay}}));
 }
 
-// --- event mapping -----------------------------------------------------------------------------------
+// --- event mapping
+// -----------------------------------------------------------------------------------
 
 TEST_F(StripeConnectorTest, MultiCurrencyChargeKeepsBothAmountsAndTheExchangeRate) {
   const auto eur = fake_.addCharge({.amount = 10000,
@@ -324,7 +327,8 @@ TEST_F(StripeConnectorTest, BalanceTransactionsStreamReadsNothingWhenMoneyComesF
   EXPECT_TRUE(h.sink().events().empty());
 }
 
-// --- incremental sync ----------------------------------------------------------------------------------
+// --- incremental sync
+// ----------------------------------------------------------------------------------
 
 TEST_F(StripeConnectorTest, LookBackCatchesAnInvoicePaidLaterAsANewVersion) {
   const std::string invoice =
@@ -412,7 +416,8 @@ TEST_F(StripeConnectorTest, SinceCursorAndStartDateBoundTheFirstWindow) {
   EXPECT_EQ(fake_.requests().back().param("created[gte]"), std::to_string(kT0 - kDay));
 }
 
-// --- errors ----------------------------------------------------------------------------------------------
+// --- errors
+// ----------------------------------------------------------------------------------------------
 
 TEST_F(StripeConnectorTest, AWrongKeyIsAuthRequiredAndTheKeyIsNeverInTheMessage) {
   host_ = std::make_unique<StripeHost>(kT0 + kDay);

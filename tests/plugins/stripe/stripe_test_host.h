@@ -11,10 +11,9 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/event_validator.h"
 #include "net/connection_client.h"
@@ -34,7 +33,8 @@ class ValidatingSink : public plugins::EventSink {
     auto result = validator_.validate(eventJson);
     if (!result.isOk()) {
       std::lock_guard lock(mu_);
-      rejected_.push_back(result.status().message() + " in " + std::string(eventJson.substr(0, 300)));
+      rejected_.push_back(result.status().message() + " in " +
+                          std::string(eventJson.substr(0, 300)));
       return result.status();
     }
     return Status::ok();

@@ -7,10 +7,9 @@
 #include <openssl/hmac.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "fakes/stripe/fake_stripe.h"
 #include "stripe_test_host.h"
@@ -84,9 +83,10 @@ TEST_F(StripeWebhookTest, KnownVectorMatchesStripesAlgorithm) {
   EXPECT_EQ(sign(kSecret, kT0, body),
             "0c54b53ef383aac0798c4a3b870a9502abbe569404127ad18ab23457e4a47f5e");
   host({}, kT0 + 10);
-  EXPECT_TRUE(verify("t=1767225600,v1=0c54b53ef383aac0798c4a3b870a9502abbe569404127ad18ab23457e4a47f5e",
-                     body)
-                  .isOk());
+  EXPECT_TRUE(
+      verify("t=1767225600,v1=0c54b53ef383aac0798c4a3b870a9502abbe569404127ad18ab23457e4a47f5e",
+             body)
+          .isOk());
 }
 
 TEST_F(StripeWebhookTest, GoodSignatureWithSpacesAndV0IsAccepted) {
@@ -135,8 +135,8 @@ TEST_F(StripeWebhookTest, RotationAcceptsEitherSecretAndAnyOfSeveralV1) {
   EXPECT_TRUE(verify("t=" + t + ",v1=" + sign(kOldSecret, kT0, body), body).isOk());
   EXPECT_TRUE(verify("t=" + t + ",v1=" + sign(kSecret, kT0, body), body).isOk());
   // Stripe sends one v1 per active secret while an endpoint secret rolls.
-  EXPECT_TRUE(verify("t=" + t + ",v1=" + sign("whsec_unknown", kT0, body) + ",v1=" +
-                         sign(kSecret, kT0, body),
+  EXPECT_TRUE(verify("t=" + t + ",v1=" + sign("whsec_unknown", kT0, body) +
+                         ",v1=" + sign(kSecret, kT0, body),
                      body)
                   .isOk());
   // Without any configured secret every delivery is refused.
