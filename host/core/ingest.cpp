@@ -63,7 +63,12 @@ Ingestor::Ingestor(const EventValidator& validator, EventStore& store, UnitOfWor
   }
 }
 
-lh::Result<IngestStats> Ingestor::ingest(const IngestPage& page) {
+lh::Result<IngestStats> Ingestor::ingest(IngestPage page) {
+  if (!page.validated.empty() && page.validated.size() != page.events.size()) {
+    return lh::invalidArgument("connection '" + page.connection + "': the page has " +
+                               std::to_string(page.events.size()) + " events but " +
+                               std::to_string(page.validated.size()) + " validated ones");
+  }
   if (page.cursor) {
     if (page.stream.empty()) {
       return lh::invalidArgument("connection '" + page.connection +
@@ -83,30 +88,36 @@ lh::Result<IngestStats> Ingestor::ingest(const IngestPage& page) {
   return stats;
 }
 
-lh::Status Ingestor::ingestInUnit(const IngestPage& page, IngestStats& stats) {
+lh::Status Ingestor::ingestInUnit(IngestPage& page, IngestStats& stats) {
   const int64_t now = clock_();
   for (size_t i = 0; i < page.events.size(); ++i) {
     LH_RETURN_IF_ERROR(fault(FaultPoint::BeforeEvent, i));
     const std::string& text = page.events[i];
     const std::string sha = payloadSha256(text);
-
-    // Re-read pages are mostly the same bytes again: one index lookup, no parsing.
-    LH_ASSIGN_OR_RETURN(std::optional<EventVersionRef> same,
-                        store_.findCurrentByPayload(page.tenant, page.connection, sha));
-    if (same) {
-      ++stats.unchanged;
-      continue;
-    }
-
-    lh::Result<Event> validated = validator_.validate(text);
-    if (!validated.isOk()) {
-      ++stats.rejected;
-      stats.rejects.push_back(IngestReject{i, readableExternalId(text), fieldOf(validated.status()),
-                                           validated.status()});
-      continue;
+    Event event;
+    if (!page.validated.empty()) {
+      // Already parsed and validated: upsert's key lookup alone decides. Moved, not copied: a unit
+      // of work that fails fails the whole call, and the page is not used again.
+      event = std::move(page.validated[i]);
+    } else {
+      // Re-read pages are mostly the same bytes again: one index lookup, no parsing.
+      LH_ASSIGN_OR_RETURN(std::optional<EventVersionRef> same,
+                          store_.findCurrentByPayload(page.tenant, page.connection, sha));
+      if (same) {
+        ++stats.unchanged;
+        continue;
+      }
+      lh::Result<Event> validated = validator_.validate(text);
+      if (!validated.isOk()) {
+        ++stats.rejected;
+        stats.rejects.push_back(IngestReject{i, readableExternalId(text),
+                                             fieldOf(validated.status()), validated.status()});
+        continue;
+      }
+      event = std::move(validated).value();
     }
     LH_ASSIGN_OR_RETURN(UpsertResult result,
-                        store_.upsert(page.tenant, page.connection, *validated, text, sha, now));
+                        store_.upsert(page.tenant, page.connection, event, text, sha, now));
     LH_RETURN_IF_ERROR(fault(FaultPoint::AfterUpsert, i));
     if (result.outcome == UpsertOutcome::Unchanged) {
       ++stats.unchanged;
@@ -125,7 +136,7 @@ lh::Status Ingestor::ingestInUnit(const IngestPage& page, IngestStats& stats) {
     stored.version = result.version;
     stored.current = true;
     stored.ingested_at_ms = now;
-    stored.event = std::move(validated).value();
+    stored.event = std::move(event);
 
     if (onChanged_) {
       std::optional<StoredEvent> superseded;

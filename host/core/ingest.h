@@ -6,8 +6,9 @@
 //   for each event text, in order:
 //     1. its exact bytes are the current version of an event of this connection already
 //        (EventStore::findCurrentByPayload) -> unchanged; nothing is parsed or written;
-//     2. otherwise it is validated (EventValidator); an invalid event becomes a reject (field path,
-//        external id when readable) and the page goes on;
+//     2. otherwise it is validated (EventValidator), unless the page brings it validated; an
+//        invalid event becomes a reject (field path, external id when readable) and the page goes
+//        on;
 //     3. otherwise it is upserted: inserted, new version, or unchanged (same checksum);
 //     4. an inserted or new version is handed to the onChanged hook (posting, delivery: the next
 //        stage), in the same unit of work;
@@ -46,6 +47,11 @@ struct IngestPage {
   std::vector<std::string> events;    // emitted canonical event JSON texts, in emit order
   std::optional<std::string> cursor;  // the checkpointed cursor JSON; nullopt leaves it as it is
   bool has_more = false;              // the connector said more pages follow
+  // Optional: the events already validated, one per text, in the same order (events[i] is what
+  // an EventValidator made of events[i]; e.g. an EventSink validates each event as the plugin
+  // emits it, so the plugin sees the refusal). Then ingest() neither parses nor validates again:
+  // each goes straight to upsert. Empty: ingest() validates.
+  std::vector<Event> validated;
 };
 
 // An event of the page that was refused. It is not stored; the rest of the page is.
@@ -106,16 +112,18 @@ class Ingestor {
   // See FaultPoint. Empty (the default) injects nothing.
   void setFaultInjector(FaultInjector injector) { fault_ = std::move(injector); }
 
-  // Stores `page` (see the file comment). Errors, with nothing of the page kept (except after
-  // FaultPoint::AfterCommit, where everything is): InvalidArgument for a cursor that is not JSON
-  // or a cursor without a stream; whatever the store, the hook or the unit of work returned.
-  lh::Result<IngestStats> ingest(const IngestPage& page);
+  // Stores `page` (see the file comment), taken by value so its validated events move into the
+  // store and the stats without a copy. Errors, with nothing of the page kept (except after
+  // FaultPoint::AfterCommit, where everything is): InvalidArgument for a cursor that is not JSON,
+  // a cursor without a stream, or `validated` not matching `events` one to one; whatever the
+  // store, the hook or the unit of work returned.
+  lh::Result<IngestStats> ingest(IngestPage page);
 
  private:
   lh::Status fault(FaultPoint point, size_t index) const {
     return fault_ ? fault_(point, index) : lh::Status::ok();
   }
-  lh::Status ingestInUnit(const IngestPage& page, IngestStats& stats);
+  lh::Status ingestInUnit(IngestPage& page, IngestStats& stats);
 
   const EventValidator& validator_;
   EventStore& store_;

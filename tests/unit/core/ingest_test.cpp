@@ -329,6 +329,34 @@ TEST_F(IngestTest, ABadCursorRefusesThePageBeforeStoringAnything) {
   EXPECT_EQ(rows("cursors"), 0);
 }
 
+TEST_F(IngestTest, EventsValidatedAtEmitTimeAreNotValidatedAgain) {
+  IngestPage page = pageOf(payments(3), R"({"after":"p2"})");
+  for (const std::string& text : page.events) {
+    lh::Result<Event> event = validator_.validate(text);
+    ASSERT_TRUE(event.isOk()) << event.status();
+    page.validated.push_back(std::move(event).value());
+  }
+  const IngestPage copy = page;
+  lh::Result<IngestStats> stats = ingestor_->ingest(std::move(page));
+  ASSERT_TRUE(stats.isOk()) << stats.status();
+  EXPECT_EQ(stats->inserted, 3);
+  ASSERT_EQ(stats->changed.size(), 3u);
+  EXPECT_EQ(stats->changed[2].event.body, nlohmann::json::parse(copy.events[2]));
+  EXPECT_EQ(cursor(), R"({"after":"p2"})");
+
+  // Again: upsert's checksum comparison finds them unchanged.
+  lh::Result<IngestStats> again = ingestor_->ingest(copy);
+  ASSERT_TRUE(again.isOk()) << again.status();
+  EXPECT_EQ(again->unchanged, 3);
+  EXPECT_EQ(rows("events"), 3);
+
+  IngestPage mismatched = copy;
+  mismatched.validated.pop_back();
+  lh::Result<IngestStats> refused = ingestor_->ingest(std::move(mismatched));
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), lh::Code::InvalidArgument);
+}
+
 TEST(FaultPointTest, Names) {
   EXPECT_EQ(faultPointName(FaultPoint::BeforeEvent), "before_event");
   EXPECT_EQ(faultPointName(FaultPoint::AfterUpsert), "after_upsert");
