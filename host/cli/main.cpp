@@ -16,6 +16,7 @@
 
 #include "cli/command.h"
 #include "cli/config_command.h"
+#include "cli/ledger_command.h"
 #include "cli/pending_commands.h"
 #include "cli/plugins_command.h"
 #include "plugins/plugin_library.h"
@@ -40,6 +41,7 @@ void printHelp(const po::options_description& globalOptions) {
   line("plugins check", "load one plugin file, create an instance of it, report the first error");
   line("config check", "validate a config file; report every error as file:line:column");
   line("config test", "run a config's pipelines on fixture events; diff against expectations");
+  line("ledger", "read the books: balances, trial-balance, entries, revenue; verify the chain");
   std::cout << "\nNot built yet (each says so and exits 2):\n";
   size_t count = 0;
   const PendingCommand* pending = pendingCommands(&count);
@@ -111,6 +113,9 @@ int run(int argc, char** argv) {
   }
   if (command == "config") {
     return runConfig(rest, globals);
+  }
+  if (command == "ledger") {
+    return runLedger(rest, globals);
   }
   if (command == "help") {
     printHelp(globalOptions);

@@ -12,7 +12,6 @@ constexpr PendingCommand kPending[] = {
     {"sync", "read every due connection once and post what it produced"},
     {"run", "run as a daemon: scheduled syncs, webhooks, admin API"},
     {"replay", "re-post stored events through the current rules"},
-    {"ledger", "show ledger entries and balances"},
     {"reconcile", "match payouts, deposits and books; list discrepancies"},
     {"connect", "authorise a connection (OAuth, consent)"},
     {"cursors", "show or reset connection cursors"},

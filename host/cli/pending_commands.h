@@ -13,7 +13,7 @@ struct PendingCommand {
   std::string_view summary;
 };
 
-// sync, run, replay, ledger, reconcile, connect, cursors, demo.
+// sync, run, replay, reconcile, connect, cursors, demo.
 const PendingCommand* pendingCommands(size_t* count);
 
 // True when `name` is one of pendingCommands().
