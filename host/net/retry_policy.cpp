@@ -105,8 +105,8 @@ RetryDecision decideRetry(const RetryPolicy& policy, const Request& request,
 
   const Response& response = outcome.response();
   std::optional<bool> hint;
-  if (policy.should_retry_header && !policy.should_retry_header->empty()) {
-    if (auto value = findHeader(response.headers, *policy.should_retry_header)) {
+  if (policy.shouldRetryHeader && !policy.shouldRetryHeader->empty()) {
+    if (auto value = findHeader(response.headers, *policy.shouldRetryHeader)) {
       const std::string_view v = trim(*value);
       if (equalsIgnoreCase(v, "true")) {
         hint = true;
@@ -117,7 +117,7 @@ RetryDecision decideRetry(const RetryPolicy& policy, const Request& request,
   }
   const std::string status = std::to_string(response.status);
   if (hint == false) {
-    return stop(status + ": " + *policy.should_retry_header + " is false");
+    return stop(status + ": " + *policy.shouldRetryHeader + " is false");
   }
   if (hint != true && !isRetryableStatus(policy, response.status)) {
     return stop(status + " is not retried");
@@ -131,7 +131,7 @@ RetryDecision decideRetry(const RetryPolicy& policy, const Request& request,
   }
   std::string why = status;
   if (hint == true) {
-    why += " (" + *policy.should_retry_header + ": true)";
+    why += " (" + *policy.shouldRetryHeader + ": true)";
   }
   if (auto retryAfterValue = findHeader(response.headers, "Retry-After")) {
     if (auto retryAfter = parseRetryAfter(*retryAfterValue, wallNow)) {

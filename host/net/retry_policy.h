@@ -9,7 +9,7 @@
 //     (LH_HTTP_RETRY_UNSAFE) is retried only after an Error with requestMaybeSent == false (a
 //     connect failure before any byte left). A response, even 500 or 429, is final for it: the
 //     server may have acted on it.
-//  4. A response: the vendor hint first, if the policy names one (`should_retry_header`, e.g.
+//  4. A response: the vendor hint first, if the policy names one (`shouldRetryHeader`, e.g.
 //     Stripe-Should-Retry): "false" forbids a retry; "true" asks for one even for a status not
 //     normally retried (rule 3 still wins). Without a hint: 429 and 5xx (except 501 and 505,
 //     which do not change on their own) plus `extraRetryStatuses` are retried.
@@ -48,7 +48,7 @@ struct RetryPolicy {
   std::chrono::milliseconds maxRetryAfter{60'000};
   // A response header carrying the vendor's own verdict ("true"/"false"), e.g.
   // "Stripe-Should-Retry". Empty: no hint is read.
-  std::optional<std::string> should_retry_header;
+  std::optional<std::string> shouldRetryHeader;
   // Statuses retried besides 429 and 5xx, e.g. 408 or a vendor's lock-timeout 409.
   std::vector<int32_t> extraRetryStatuses;
 };

@@ -117,7 +117,7 @@ TEST_F(DecideRetryTest, TheLastAttemptIsFinal) {
 }
 
 TEST_F(DecideRetryTest, VendorHintFalseForbidsAndTrueForces) {
-  policy_.should_retry_header = "Stripe-Should-Retry";
+  policy_.shouldRetryHeader = "Stripe-Should-Retry";
   EXPECT_FALSE(decide(response(503, {{"stripe-should-retry", "false"}})).retry);
   EXPECT_FALSE(decide(response(429, {{"Stripe-Should-Retry", "FALSE"}})).retry);
   EXPECT_TRUE(decide(response(409, {{"Stripe-Should-Retry", "true"}})).retry);
@@ -138,7 +138,7 @@ TEST_F(DecideRetryTest, NonIdempotentRequestsAreRetriedOnlyWhenNothingWasSent) {
   EXPECT_FALSE(decide(transientError(ErrorKind::ConnectionLost, true)).retry);
   EXPECT_TRUE(decide(transientError(ErrorKind::ConnectFailed, false)).retry);
   // Even the vendor's "true" does not override the host's idempotency rule.
-  policy_.should_retry_header = "Stripe-Should-Retry";
+  policy_.shouldRetryHeader = "Stripe-Should-Retry";
   EXPECT_FALSE(decide(response(500, {{"Stripe-Should-Retry", "true"}})).retry);
 }
 

@@ -135,7 +135,7 @@ TEST_F(RetryingClientTest, NetworkFailuresExhaustedEndAsTransient) {
 }
 
 TEST_F(RetryingClientTest, ShouldRetryFalseStopsRetries) {
-  policy_.should_retry_header = "Stripe-Should-Retry";
+  policy_.shouldRetryHeader = "Stripe-Should-Retry";
   server_.inject(Fault::respond(503, "{}", {{"Stripe-Should-Retry", "false"}}), 5);
   ASSERT_THAT(client().send(get()), IsResponse(503));
   EXPECT_EQ(server_.requestCount(), 1u);
@@ -143,7 +143,7 @@ TEST_F(RetryingClientTest, ShouldRetryFalseStopsRetries) {
 }
 
 TEST_F(RetryingClientTest, ShouldRetryTrueRetriesAConflict) {
-  policy_.should_retry_header = "Stripe-Should-Retry";
+  policy_.shouldRetryHeader = "Stripe-Should-Retry";
   server_.inject(Fault::respond(409, R"({"error":{"code":"lock_timeout"}})",
                                 {{"Stripe-Should-Retry", "true"}}));
   ASSERT_THAT(client().send(get()), IsResponse(200));
