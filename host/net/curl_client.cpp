@@ -346,6 +346,13 @@ SendResult CurlClient::send(const Request& request) {
     curl_easy_setopt(h, CURLOPT_KEYPASSWD, options_.clientKeyPassword.c_str());
   }
 
+  // curl silently re-sends a request when a reused keep-alive connection dies before the first
+  // response byte. The server may have acted on it already, so a request that must not run twice
+  // goes on a connection of its own, where curl never does that.
+  if (!isIdempotentMethod(request.method) && !request.retryUnsafe) {
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+  }
+
   // Method and body. The body pointer is borrowed from `request` for the transfer.
   const bool hasBody = !request.body.empty();
   if (request.method == "GET" && !hasBody) {

@@ -13,6 +13,9 @@
 //  - connect failures and timeouts are Transient Errors; `Error::requestMaybeSent` is false only
 //    when no byte of the HTTP request can have left (DNS, refused, TLS handshake, connect
 //    timeout), which is what lets the retry layer repeat even a POST in that case;
+//  - a non-idempotent request (POST, PATCH) without Request::retryUnsafe is sent exactly once:
+//    it goes on a fresh connection, because on a reused one libcurl re-sends by itself when the
+//    connection dies before the response ("succeeded but the response was lost" → duplicate);
 //  - a malformed URL, method or header (CR/LF injection included) is InvalidArgument and nothing
 //    is sent; only http:// and https:// are spoken and redirects are never followed (an API
 //    redirect would otherwise carry our Authorization header somewhere else);

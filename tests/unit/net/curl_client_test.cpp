@@ -382,3 +382,41 @@ TEST_F(CurlClientTlsTest, AnUnreadableClientCertificateIsInvalidConfig) {
 
 }  // namespace
 }  // namespace lh::net
+
+namespace lh::net {
+namespace {
+
+// curl silently re-sends a request when a reused keep-alive connection dies before any response
+// byte. For a POST the server may already have acted on ("succeeded but the response was lost"),
+// so the client must not repeat it behind the retry policy's back.
+TEST_F(CurlClientTest, APostOnAReusedConnectionIsNotResentWhenItsResponseIsLost) {
+  CurlClient client;
+  ASSERT_THAT(client.send(get("/v1/thing")), IsResponse(200));  // warms the connection
+  server_.inject(Fault::dropAfterHandler(), 1, "POST");
+  Request request = get("/v1/echo");
+  request.method = "POST";
+  request.body = "x=1";
+  SendResult result = client.send(request);
+  EXPECT_THAT(result, IsError(ErrorKind::ConnectionLost, Code::Transient));
+  EXPECT_EQ(handled_, 2);  // the GET and the POST, once
+  EXPECT_EQ(server_.requestCount("POST", "/v1/echo"), 1u);
+}
+
+TEST_F(CurlClientTest, OnlyPostsWithoutAnIdempotencyKeyPayForAFreshConnection) {
+  CurlClient client;
+  ASSERT_THAT(client.send(get("/v1/thing")), IsResponse(200));
+  Request keyed = get("/v1/echo");
+  keyed.method = "POST";
+  keyed.retryUnsafe = true;
+  ASSERT_THAT(client.send(keyed), IsResponse(201));
+  Request bare = keyed;
+  bare.retryUnsafe = false;
+  ASSERT_THAT(client.send(bare), IsResponse(201));
+  const auto seen = server_.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].remotePort, seen[1].remotePort);
+  EXPECT_NE(seen[1].remotePort, seen[2].remotePort);
+}
+
+}  // namespace
+}  // namespace lh::net
