@@ -16,9 +16,12 @@
 
 #include "cli/command.h"
 #include "cli/config_command.h"
+#include "cli/cursors_command.h"
 #include "cli/ledger_command.h"
 #include "cli/pending_commands.h"
 #include "cli/plugins_command.h"
+#include "cli/replay_command.h"
+#include "cli/sync_command.h"
 #include "plugins/plugin_library.h"
 
 namespace {
@@ -42,6 +45,9 @@ void printHelp(const po::options_description& globalOptions) {
   line("config check", "validate a config file; report every error as file:line:column");
   line("config test", "run a config's pipelines on fixture events; diff against expectations");
   line("ledger", "read the books: balances, trial-balance, entries, revenue; verify the chain");
+  line("sync", "read connections once: store, post and queue what they produced");
+  line("replay", "run posting and delivery again over the stored events");
+  line("cursors", "list, show, set or reset connections' per-stream cursors");
   std::cout << "\nNot built yet (each says so and exits 2):\n";
   size_t count = 0;
   const PendingCommand* pending = pendingCommands(&count);
@@ -116,6 +122,15 @@ int run(int argc, char** argv) {
   }
   if (command == "ledger") {
     return runLedger(rest, globals);
+  }
+  if (command == "sync") {
+    return runSync(rest, globals);
+  }
+  if (command == "replay") {
+    return runReplay(rest, globals);
+  }
+  if (command == "cursors") {
+    return runCursors(rest, globals);
   }
   if (command == "help") {
     printHelp(globalOptions);

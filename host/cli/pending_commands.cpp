@@ -9,12 +9,9 @@ namespace lh::cli {
 namespace {
 
 constexpr PendingCommand kPending[] = {
-    {"sync", "read every due connection once and post what it produced"},
     {"run", "run as a daemon: scheduled syncs, webhooks, admin API"},
-    {"replay", "re-post stored events through the current rules"},
     {"reconcile", "match payouts, deposits and books; list discrepancies"},
     {"connect", "authorise a connection (OAuth, consent)"},
-    {"cursors", "show or reset connection cursors"},
     {"demo", "run the end-to-end demo against the fake APIs"},
 };
 

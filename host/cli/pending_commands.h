@@ -13,7 +13,7 @@ struct PendingCommand {
   std::string_view summary;
 };
 
-// sync, run, replay, reconcile, connect, cursors, demo.
+// run, reconcile, connect, demo.
 const PendingCommand* pendingCommands(size_t* count);
 
 // True when `name` is one of pendingCommands().
