@@ -29,8 +29,8 @@ bool checkStream(const std::string& command, const pipeline::Connection& connect
   std::shared_ptr<plugins::PluginLibrary> library =
       registry.isOk() ? (*registry)->find(connection.plugin) : nullptr;
   if (!library) {
-    printError(command, "warning: plugin '" + connection.plugin +
-                            "' not found; stream name '" + stream + "' not checked");
+    printError(command, "warning: plugin '" + connection.plugin + "' not found; stream name '" +
+                            stream + "' not checked");
     return true;
   }
   const auto& streams = library->streams();
@@ -127,9 +127,8 @@ int runCursors(const std::vector<std::string>& args, GlobalOptions globals) {
   core::EventStore& events = runtime.events();
 
   if (sub == "list") {
-    Result<std::vector<core::CursorRecord>> records =
-        events.listCursors(connection.empty() ? std::nullopt
-                                              : std::optional<std::string>(connection));
+    Result<std::vector<core::CursorRecord>> records = events.listCursors(
+        connection.empty() ? std::nullopt : std::optional<std::string>(connection));
     if (!records.isOk()) {
       printError(command, records.status().toString());
       return kExitFailure;
@@ -151,7 +150,8 @@ int runCursors(const std::vector<std::string>& args, GlobalOptions globals) {
       return kExitOk;
     }
     std::cout << std::left << std::setw(20) << "connection" << std::setw(26) << "stream"
-              << std::setw(26) << "updated_at" << "cursor\n";
+              << std::setw(26) << "updated_at"
+              << "cursor\n";
     for (const core::CursorRecord& r : *records) {
       std::cout << std::left << std::setw(20) << r.connection << std::setw(26) << r.stream
                 << std::setw(26) << r.updated_at << r.cursor_json << '\n';
@@ -178,7 +178,8 @@ int runCursors(const std::vector<std::string>& args, GlobalOptions globals) {
     if (!checkStream(command, *conn, stream, setup.pluginDir)) {
       return kExitUsage;
     }
-    Status status = runtime.unit().run([&] { return events.setCursor(connection, stream, compact); });
+    Status status =
+        runtime.unit().run([&] { return events.setCursor(connection, stream, compact); });
     if (!status.isOk()) {
       printError(command, status.toString());
       return kExitFailure;

@@ -11,9 +11,9 @@ namespace lh::cli {
 
 struct EngineSetupOptions {
   std::string configFile;
-  std::string pluginDir;        // --plugin-dir; loaded before the default plugin directory
-  bool loadPlugins = true;      // false: no plugin checks, connect() unavailable (replay)
-  bool resolveSecrets = true;   // false: ${env:}/${file:} left unresolved (no plugin is created)
+  std::string pluginDir;       // --plugin-dir; loaded before the default plugin directory
+  bool loadPlugins = true;     // false: no plugin checks, connect() unavailable (replay)
+  bool resolveSecrets = true;  // false: ${env:}/${file:} left unresolved (no plugin is created)
 };
 
 struct Engine {

@@ -83,10 +83,10 @@ int runReplay(const std::vector<std::string>& args, GlobalOptions globals) {
                      .dump(2)
               << '\n';
   } else {
-    std::cout << "replayed " << r.events << " events in " << r.units << " units: "
-              << r.entries_posted << " entries posted, " << r.reversals << " reversals, "
-              << r.commands_queued << " commands queued, " << r.commands_updated << " updated, "
-              << r.commands_unchanged << " unchanged\n";
+    std::cout << "replayed " << r.events << " events in " << r.units
+              << " units: " << r.entries_posted << " entries posted, " << r.reversals
+              << " reversals, " << r.commands_queued << " commands queued, " << r.commands_updated
+              << " updated, " << r.commands_unchanged << " unchanged\n";
   }
   return kExitOk;
 }

@@ -42,17 +42,17 @@ class CliProgress final : public pipeline::SyncProgress {
       std::cerr << "\r\033[K" << connection << '/' << r.stream << ": " << r.pages << " pages, "
                 << r.events << " events, " << rate(r) << std::flush;
     } else {
-      std::cerr << connection << '/' << r.stream << ": page " << r.pages << " stored ("
-                << r.events << " events so far)\n";
+      std::cerr << connection << '/' << r.stream << ": page " << r.pages << " stored (" << r.events
+                << " events so far)\n";
     }
   }
   void streamFinished(const std::string& connection, const pipeline::StreamResult& r) override {
     if (live_) {
       std::cerr << "\r\033[K";
     }
-    std::cerr << connection << '/' << r.stream << ": "
-              << (r.status.isOk() ? "done" : "FAILED") << ", " << r.pages << " pages, "
-              << r.events << " events in " << r.elapsed_ms << " ms\n";
+    std::cerr << connection << '/' << r.stream << ": " << (r.status.isOk() ? "done" : "FAILED")
+              << ", " << r.pages << " pages, " << r.events << " events in " << r.elapsed_ms
+              << " ms\n";
   }
 
  private:
@@ -86,11 +86,11 @@ void printTable(const pipeline::SyncResult& result) {
             << ")\n";
   const auto row = [](const std::string& name, const pipeline::StreamResult& r,
                       const std::string& state) {
-    std::cout << "  " << std::left << std::setw(24) << name << std::right << std::setw(7)
-              << r.pages << std::setw(10) << r.inserted << std::setw(10) << r.new_versions
-              << std::setw(11) << r.unchanged << std::setw(10) << r.rejected << std::setw(9)
-              << r.entries_posted << std::setw(11) << r.reversals << std::setw(8)
-              << r.commands_queued << "  " << state << '\n';
+    std::cout << "  " << std::left << std::setw(24) << name << std::right << std::setw(7) << r.pages
+              << std::setw(10) << r.inserted << std::setw(10) << r.new_versions << std::setw(11)
+              << r.unchanged << std::setw(10) << r.rejected << std::setw(9) << r.entries_posted
+              << std::setw(11) << r.reversals << std::setw(8) << r.commands_queued << "  " << state
+              << '\n';
   };
   std::cout << "  " << std::left << std::setw(24) << "stream" << std::right << std::setw(7)
             << "pages" << std::setw(10) << "inserted" << std::setw(10) << "new_vers"

@@ -22,8 +22,8 @@ std::string_view commandStatusName(CommandStatus status) {
 }
 
 lh::Result<CommandStatus> parseCommandStatus(std::string_view name) {
-  for (CommandStatus status : {CommandStatus::Pending, CommandStatus::Sent, CommandStatus::Failed,
-                               CommandStatus::Held}) {
+  for (CommandStatus status :
+       {CommandStatus::Pending, CommandStatus::Sent, CommandStatus::Failed, CommandStatus::Held}) {
     if (commandStatusName(status) == name) {
       return status;
     }

@@ -107,7 +107,7 @@ struct CommandRecord {
   int32_t attempts = 0;       // sends tried (markSent / markFailed calls)
   std::string last_error;     // the last failure's message; empty when none
   std::optional<std::string> target_id;  // the id the target gave the created object
-  std::string created_at;  // ISO-8601 UTC with milliseconds
+  std::string created_at;                // ISO-8601 UTC with milliseconds
   std::string updated_at;
 };
 

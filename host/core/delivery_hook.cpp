@@ -8,30 +8,30 @@ namespace lh::core {
 
 Ingestor::ChangedHook makeDeliveryHook(CommandStore& commands, std::vector<DeliveryRule> rules,
                                        DeliveryCounters* counters) {
-  return [&commands, rules = std::move(rules), counters](
-             const StoredEvent& now,
-             const std::optional<StoredEvent>& /*superseded*/) -> lh::Status {
-    for (const CommandDraft& draft : applyDeliveryRules(rules, now)) {
-      lh::Result<EnqueueOutcome> outcome = commands.enqueue(CommandRequest::from(draft, now));
-      if (!outcome.isOk()) {
-        return outcome.status().withContext("delivery rule '" + draft.rule_id + "'");
-      }
-      if (counters != nullptr) {
-        switch (*outcome) {
-          case EnqueueOutcome::Queued:
-            ++counters->queued;
-            break;
-          case EnqueueOutcome::Updated:
-            ++counters->updated;
-            break;
-          case EnqueueOutcome::Unchanged:
-            ++counters->unchanged;
-            break;
+  return
+      [&commands, rules = std::move(rules), counters](
+          const StoredEvent& now, const std::optional<StoredEvent>& /*superseded*/) -> lh::Status {
+        for (const CommandDraft& draft : applyDeliveryRules(rules, now)) {
+          lh::Result<EnqueueOutcome> outcome = commands.enqueue(CommandRequest::from(draft, now));
+          if (!outcome.isOk()) {
+            return outcome.status().withContext("delivery rule '" + draft.rule_id + "'");
+          }
+          if (counters != nullptr) {
+            switch (*outcome) {
+              case EnqueueOutcome::Queued:
+                ++counters->queued;
+                break;
+              case EnqueueOutcome::Updated:
+                ++counters->updated;
+                break;
+              case EnqueueOutcome::Unchanged:
+                ++counters->unchanged;
+                break;
+            }
+          }
         }
-      }
-    }
-    return lh::Status::ok();
-  };
+        return lh::Status::ok();
+      };
 }
 
 Ingestor::ChangedHook combineHooks(std::vector<Ingestor::ChangedHook> hooks) {

@@ -46,8 +46,7 @@ lh::Result<std::unique_ptr<plugins::HttpTransport>> netTransport(const Connectio
   net::SystemClock& clock = net::SystemClock::instance();
   LH_ASSIGN_OR_RETURN(std::unique_ptr<net::ConnectionClient> client,
                       net::ConnectionClient::create(std::move(options), clock, clock));
-  return std::unique_ptr<plugins::HttpTransport>(
-      std::make_unique<NetTransport>(std::move(client)));
+  return std::unique_ptr<plugins::HttpTransport>(std::make_unique<NetTransport>(std::move(client)));
 }
 
 }  // namespace
@@ -327,8 +326,8 @@ lh::Result<std::unique_ptr<ConnectionSession>> Runtime::connect(const std::strin
     // Only invalid UTF-8 makes dump() throw; the message must not quote the (secret) value.
     return lh::invalidConfig("connection '" + name + "': config holds a string that is not UTF-8");
   }
-  LH_ASSIGN_OR_RETURN(session->instance_, plugins::PluginInstance::create(
-                                              library, std::move(context), configJson));
+  LH_ASSIGN_OR_RETURN(session->instance_,
+                      plugins::PluginInstance::create(library, std::move(context), configJson));
   return session;
 }
 

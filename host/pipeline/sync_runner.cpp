@@ -65,9 +65,8 @@ StreamResult SyncResult::totals() const {
 
 lh::Result<std::string> sinceCursor(const std::string& date) {
   const bool shaped = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-                      std::all_of(date.begin(), date.end(), [](char c) {
-                        return c == '-' || (c >= '0' && c <= '9');
-                      });
+                      std::all_of(date.begin(), date.end(),
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
   if (!shaped || !core::parseDateTimeMs(date + "T00:00:00Z").isOk()) {
     return lh::invalidArgument("expected a date YYYY-MM-DD, got '" + date + "'");
   }
@@ -77,8 +76,7 @@ lh::Result<std::string> sinceCursor(const std::string& date) {
 SyncRunner::SyncRunner(Runtime& runtime, SyncProgress* progress)
     : runtime_(runtime), progress_(progress) {}
 
-lh::Result<SyncResult> SyncRunner::sync(const std::string& connection,
-                                        const SyncOptions& options) {
+lh::Result<SyncResult> SyncRunner::sync(const std::string& connection, const SyncOptions& options) {
   if (options.full && options.since) {
     return lh::invalidArgument("--since and --full exclude each other");
   }
@@ -161,7 +159,7 @@ StreamResult SyncRunner::syncStream(ConnectionSession& session, const std::strin
                              cursor.empty() ? std::nullopt : std::optional<std::string>(cursor));
   }
   spdlog::info("sync of stream '{}' starts {}", stream,
-               firstCursor       ? "from " + *firstCursor
+               firstCursor      ? "from " + *firstCursor
                : cursor.empty() ? std::string("from the beginning")
                                 : std::string("from its cursor"));
 
@@ -172,9 +170,10 @@ StreamResult SyncRunner::syncStream(ConnectionSession& session, const std::strin
       spdlog::error("sync of stream '{}' stopped after {} pages: {}", stream, r.pages,
                     r.status.toString());
     } else {
-      spdlog::info("sync of stream '{}' done: {} pages, {} inserted, {} new versions, "
-                   "{} unchanged, {} rejected",
-                   stream, r.pages, r.inserted, r.new_versions, r.unchanged, r.rejected);
+      spdlog::info(
+          "sync of stream '{}' done: {} pages, {} inserted, {} new versions, "
+          "{} unchanged, {} rejected",
+          stream, r.pages, r.inserted, r.new_versions, r.unchanged, r.rejected);
     }
     if (progress_ != nullptr) {
       progress_->streamFinished(connection, r);
@@ -231,7 +230,8 @@ StreamResult SyncRunner::syncStream(ConnectionSession& session, const std::strin
     if (!pageCursor || *pageCursor == cursor) {
       return finish(lh::internalError(
           "plugin '" + session.connection().plugin + "' said more pages follow in stream '" +
-          stream + "' but did not move its cursor; stopped instead of reading the same page "
+          stream +
+          "' but did not move its cursor; stopped instead of reading the same page "
           "forever"));
     }
     cursor = *pageCursor;

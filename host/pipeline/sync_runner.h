@@ -5,8 +5,9 @@
 //
 //   cursor = stored cursor of (connection, stream)            // EventStore::getCursor
 //   loop:
-//     page = session.readPage(stream, cursor)                  // plugin `read`: events + checkpoint
-//     Ingestor::ingest(page)                                    // ONE unit of work: events,
+//     page = session.readPage(stream, cursor)                  // plugin `read`: events +
+//     checkpoint Ingestor::ingest(page)                                    // ONE unit of work:
+//     events,
 //                                                               //   postings, commands, cursor
 //     report progress; cursor = page.cursor
 //   while page.has_more
@@ -64,7 +65,7 @@ struct StreamResult {
   int64_t commands_updated = 0;
   std::optional<std::string> cursor;  // the last cursor committed by this run
   int64_t elapsed_ms = 0;
-  lh::Status status;  // OK, or what stopped the stream
+  lh::Status status;     // OK, or what stopped the stream
   bool skipped = false;  // not attempted (an earlier stream needed re-authorisation)
 };
 

@@ -168,8 +168,8 @@ lh::Result<EnqueueOutcome> SqliteCommandStore::enqueue(const CommandRequest& req
   LH_RETURN_IF_ERROR(checkRequest(request));
   LH_RETURN_IF_ERROR(requireTransaction("queueing a command"));
   const auto context = [&] {
-    return "cannot queue command '" + request.command + "' of rule '" + request.rule_id +
-           "' for " + std::string(core::eventTypeName(request.source.type)) + " '" +
+    return "cannot queue command '" + request.command + "' of rule '" + request.rule_id + "' for " +
+           std::string(core::eventTypeName(request.source.type)) + " '" +
            request.source.external_id + "' of connection '" + request.source.connection + "'";
   };
   return guarded(context, [&]() -> lh::Result<EnqueueOutcome> {
@@ -241,24 +241,24 @@ lh::Result<EnqueueOutcome> SqliteCommandStore::enqueue(const CommandRequest& req
 lh::Result<std::optional<CommandRecord>> SqliteCommandStore::find(const std::string& tenant,
                                                                   const std::string& ruleId,
                                                                   const core::EventKey& source) {
-  return guarded(
-      [&] { return "cannot read the command of rule '" + ruleId + "'"; },
-      [&]() -> lh::Result<std::optional<CommandRecord>> {
-        SQLite::Statement q(db_.native(),
-                            std::string(kCommandSelect) +
-                                "WHERE tenant = ?1 AND rule_id = ?2 AND source_connection = ?3 "
-                                "AND source_type = ?4 AND source_external_id = ?5");
-        q.bind(1, tenant);
-        q.bind(2, ruleId);
-        q.bind(3, source.connection);
-        q.bind(4, std::string(core::eventTypeName(source.type)));
-        q.bind(5, source.external_id);
-        if (!q.executeStep()) {
-          return std::optional<CommandRecord>();
-        }
-        LH_ASSIGN_OR_RETURN(CommandRecord record, readCommand(q));
-        return std::optional<CommandRecord>(std::move(record));
-      });
+  return guarded([&] { return "cannot read the command of rule '" + ruleId + "'"; },
+                 [&]() -> lh::Result<std::optional<CommandRecord>> {
+                   SQLite::Statement q(
+                       db_.native(),
+                       std::string(kCommandSelect) +
+                           "WHERE tenant = ?1 AND rule_id = ?2 AND source_connection = ?3 "
+                           "AND source_type = ?4 AND source_external_id = ?5");
+                   q.bind(1, tenant);
+                   q.bind(2, ruleId);
+                   q.bind(3, source.connection);
+                   q.bind(4, std::string(core::eventTypeName(source.type)));
+                   q.bind(5, source.external_id);
+                   if (!q.executeStep()) {
+                     return std::optional<CommandRecord>();
+                   }
+                   LH_ASSIGN_OR_RETURN(CommandRecord record, readCommand(q));
+                   return std::optional<CommandRecord>(std::move(record));
+                 });
 }
 
 lh::Result<std::optional<CommandRecord>> SqliteCommandStore::byId(int64_t id) {
@@ -276,21 +276,20 @@ lh::Result<std::optional<CommandRecord>> SqliteCommandStore::byId(int64_t id) {
 
 lh::Result<std::vector<CommandRecord>> SqliteCommandStore::listWhere(
     const std::string& where, const std::string& targetConnection, size_t limit) {
-  return guarded(
-      [&] { return "cannot list the commands of '" + targetConnection + "'"; },
-      [&]() -> lh::Result<std::vector<CommandRecord>> {
-        SQLite::Statement q(db_.native(), std::string(kCommandSelect) +
-                                              "WHERE target_connection = ?1 AND " + where +
-                                              " ORDER BY id LIMIT ?2");
-        q.bind(1, targetConnection);
-        q.bind(2, static_cast<int64_t>(limit));
-        std::vector<CommandRecord> records;
-        while (q.executeStep()) {
-          LH_ASSIGN_OR_RETURN(CommandRecord record, readCommand(q));
-          records.push_back(std::move(record));
-        }
-        return records;
-      });
+  return guarded([&] { return "cannot list the commands of '" + targetConnection + "'"; },
+                 [&]() -> lh::Result<std::vector<CommandRecord>> {
+                   SQLite::Statement q(db_.native(), std::string(kCommandSelect) +
+                                                         "WHERE target_connection = ?1 AND " +
+                                                         where + " ORDER BY id LIMIT ?2");
+                   q.bind(1, targetConnection);
+                   q.bind(2, static_cast<int64_t>(limit));
+                   std::vector<CommandRecord> records;
+                   while (q.executeStep()) {
+                     LH_ASSIGN_OR_RETURN(CommandRecord record, readCommand(q));
+                     records.push_back(std::move(record));
+                   }
+                   return records;
+                 });
 }
 
 lh::Result<std::vector<CommandRecord>> SqliteCommandStore::pendingFor(
@@ -324,7 +323,8 @@ lh::Result<int64_t> SqliteCommandStore::countByStatus(
 lh::Status SqliteCommandStore::markSent(int64_t id, const std::string& targetId) {
   LH_RETURN_IF_ERROR(requireTransaction("recording a sent command"));
   if (targetId.empty()) {
-    return lh::invalidArgument("command " + std::to_string(id) + ": a sent command needs the "
+    return lh::invalidArgument("command " + std::to_string(id) +
+                               ": a sent command needs the "
                                "target's id");
   }
   return guarded([&] { return "cannot record command " + std::to_string(id) + " as sent"; },
@@ -369,8 +369,10 @@ lh::Status SqliteCommandStore::markFailed(int64_t id, const std::string& error, 
 lh::Status SqliteCommandStore::hold(int64_t id, bool held) {
   LH_RETURN_IF_ERROR(requireTransaction("holding a command"));
   return guarded(
-      [&] { return "cannot " + std::string(held ? "hold" : "release") + " command " +
-                   std::to_string(id); },
+      [&] {
+        return "cannot " + std::string(held ? "hold" : "release") + " command " +
+               std::to_string(id);
+      },
       [&]() -> lh::Status {
         SQLite::Statement q(db_.native(),
                             std::string("UPDATE commands SET status = ?2, updated_at = ") + kNow +

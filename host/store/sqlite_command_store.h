@@ -40,8 +40,8 @@ class SqliteCommandStore final : public core::CommandStore {
   lh::Result<std::optional<core::CommandRecord>> byId(int64_t id) override;
   lh::Result<std::vector<core::CommandRecord>> pendingFor(const std::string& targetConnection,
                                                           size_t limit) override;
-  lh::Result<std::vector<core::CommandRecord>> needingUpdateFor(
-      const std::string& targetConnection, size_t limit) override;
+  lh::Result<std::vector<core::CommandRecord>> needingUpdateFor(const std::string& targetConnection,
+                                                                size_t limit) override;
   lh::Result<int64_t> countByStatus(const std::optional<std::string>& targetConnection,
                                     core::CommandStatus status) override;
   lh::Status markSent(int64_t id, const std::string& targetId) override;

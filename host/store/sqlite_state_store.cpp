@@ -48,9 +48,8 @@ lh::Result<std::optional<std::string>> SqliteStateStore::get(std::string_view ke
                    }
                    const SQLite::Column value = q.getColumn(0);
                    const char* bytes = static_cast<const char*>(value.getBlob());
-                   return std::optional<std::string>(
-                       std::string(bytes == nullptr ? "" : bytes,
-                                   static_cast<size_t>(value.getBytes())));
+                   return std::optional<std::string>(std::string(
+                       bytes == nullptr ? "" : bytes, static_cast<size_t>(value.getBytes())));
                  });
 }
 

@@ -31,9 +31,9 @@ TEST(ReplayCommandTest, AppliesNewRulesOnceThenChangesNothing) {
 
   // Replay needs no plugin: run it with an empty plugin directory.
   EngineTempDir noPlugins;
-  auto first = runCli({"replay", "--config", newConfig.string(), "--format", "json", "--batch",
-                       "7"},
-                      noPlugins.path().string());
+  auto first =
+      runCli({"replay", "--config", newConfig.string(), "--format", "json", "--batch", "7"},
+             noPlugins.path().string());
   ASSERT_EQ(first.exitCode, 0) << first.err;
   nlohmann::json r = nlohmann::json::parse(first.out);
   EXPECT_EQ(r["events"], 50);

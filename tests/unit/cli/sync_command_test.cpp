@@ -95,12 +95,12 @@ TEST(SyncCommandTest, AuthFailureTellsTheOperatorWhatToRun) {
 TEST(SyncCommandTest, SinceAndFull) {
   EngineTempDir dir;
   const auto config = writeEngineConfig(dir.path());
-  auto since = sync(config, {"--connection", "src", "--stream", "payments", "--since",
-                             "2026-01-05", "--format", "json"});
+  auto since = sync(config, {"--connection", "src", "--stream", "payments", "--since", "2026-01-05",
+                             "--format", "json"});
   ASSERT_EQ(since.exitCode, 0) << since.err;
   EXPECT_EQ(totals(since)["inserted"], 9);
-  auto full = sync(config, {"--connection", "src", "--stream", "payments", "--full", "--format",
-                            "json"});
+  auto full =
+      sync(config, {"--connection", "src", "--stream", "payments", "--full", "--format", "json"});
   ASSERT_EQ(full.exitCode, 0) << full.err;
   EXPECT_EQ(totals(full)["inserted"], 16);
   EXPECT_EQ(totals(full)["unchanged"], 9);
@@ -111,7 +111,7 @@ TEST(SyncCommandTest, UsageErrorsExit2) {
   const auto config = writeEngineConfig(dir.path());
   EXPECT_EQ(sync(config, {"--since", "2026-13-01"}).exitCode, 2);
   EXPECT_EQ(sync(config, {"--since", "2026-01-01", "--full"}).exitCode, 2);
-  EXPECT_EQ(sync(config, {"--stream", "payments"}).exitCode, 2);  // needs --connection
+  EXPECT_EQ(sync(config, {"--stream", "payments"}).exitCode, 2);    // needs --connection
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "ledger.db"));  // nothing was done
   auto unknown = sync(config, {"--connection", "nope"});
   EXPECT_EQ(unknown.exitCode, 2);

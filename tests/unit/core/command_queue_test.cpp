@@ -55,8 +55,8 @@ TEST(CommandIdempotencyKeyTest, StableShortAndDistinct) {
 }
 
 TEST(CommandStatusTest, NamesRoundTrip) {
-  for (CommandStatus s : {CommandStatus::Pending, CommandStatus::Sent, CommandStatus::Failed,
-                          CommandStatus::Held}) {
+  for (CommandStatus s :
+       {CommandStatus::Pending, CommandStatus::Sent, CommandStatus::Failed, CommandStatus::Held}) {
     EXPECT_EQ(*parseCommandStatus(commandStatusName(s)), s);
   }
   EXPECT_THAT(parseCommandStatus("done"), StatusIs(lh::Code::InvalidArgument, HasSubstr("done")));
@@ -112,12 +112,10 @@ class FailingCommandStore final : public CommandStore {
   lh::Result<std::vector<CommandRecord>> pendingFor(const std::string& t, size_t n) override {
     return inner_.pendingFor(t, n);
   }
-  lh::Result<std::vector<CommandRecord>> needingUpdateFor(const std::string& t,
-                                                          size_t n) override {
+  lh::Result<std::vector<CommandRecord>> needingUpdateFor(const std::string& t, size_t n) override {
     return inner_.needingUpdateFor(t, n);
   }
-  lh::Result<int64_t> countByStatus(const std::optional<std::string>& t,
-                                    CommandStatus s) override {
+  lh::Result<int64_t> countByStatus(const std::optional<std::string>& t, CommandStatus s) override {
     return inner_.countByStatus(t, s);
   }
   lh::Status markSent(int64_t id, const std::string& t) override { return inner_.markSent(id, t); }
@@ -210,8 +208,9 @@ TEST_F(DeliveryHookTest, QueuesCommandsWithTheEventsAndTheirPostings) {
   EXPECT_EQ(c.request.target_connection, "qbo");
   EXPECT_EQ(c.request.command, "create_sales_receipt");
   EXPECT_EQ(c.request.event_version, 1);
-  EXPECT_EQ(c.request.idempotency_key,
-            commandIdempotencyKey("acme", "deliver.receipt", {"stripe", EventType::Payment, "ch_1"}));
+  EXPECT_EQ(
+      c.request.idempotency_key,
+      commandIdempotencyKey("acme", "deliver.receipt", {"stripe", EventType::Payment, "ch_1"}));
   const nlohmann::json payload = nlohmann::json::parse(c.request.payload_json);
   EXPECT_EQ(payload["event"]["amount"]["minor"], 1000);
   EXPECT_EQ(payload["options"]["deposit_to"], "1100");

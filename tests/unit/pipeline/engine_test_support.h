@@ -34,7 +34,7 @@ class EngineTempDir {
 
 struct EngineConfigOptions {
   std::string pagerConfig = "{count: 25, page_size: 10}";  // YAML flow map
-  bool postFees = true;         // a posting rule for fee events
+  bool postFees = true;                                    // a posting rule for fee events
   bool deliverPayments = true;  // a delivery rule payment -> books create_sales_receipt
   std::string database = "ledger.db";
 };
@@ -45,7 +45,9 @@ struct EngineConfigOptions {
 inline std::string engineConfigYaml(const EngineConfigOptions& o = {}) {
   std::string yaml =
       "store:\n"
-      "  path: " + o.database + "\n"
+      "  path: " +
+      o.database +
+      "\n"
       "tenants:\n"
       "  acme:\n"
       "    base_currency: USD\n"
@@ -58,7 +60,9 @@ inline std::string engineConfigYaml(const EngineConfigOptions& o = {}) {
       "  src:\n"
       "    plugin: pager\n"
       "    tenant: acme\n"
-      "    config: " + o.pagerConfig + "\n"
+      "    config: " +
+      o.pagerConfig +
+      "\n"
       "  books:\n"
       "    plugin: books\n"
       "    tenant: acme\n"
@@ -75,8 +79,7 @@ inline std::string engineConfigYaml(const EngineConfigOptions& o = {}) {
       "          - {debit: \"6100\", amount: fee}\n"
       "          - {credit: \"4000\", amount: amount}\n";
   if (o.postFees) {
-    yaml +=
-        "      - {id: post.fee, on: fee, debit: \"6100\", credit: \"1100\", amount: amount}\n";
+    yaml += "      - {id: post.fee, on: fee, debit: \"6100\", credit: \"1100\", amount: amount}\n";
   }
   if (o.deliverPayments) {
     yaml +=

@@ -16,10 +16,10 @@ namespace lh::pipeline {
 namespace {
 
 using core::testing::StatusIs;
-using testsupport::EngineConfigOptions;
-using testsupport::EngineTempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testsupport::EngineConfigOptions;
+using testsupport::EngineTempDir;
 
 std::shared_ptr<plugins::Registry> enginePlugins() {
   auto registry = loadPlugins({LH_ENGINE_PLUGIN_DIR}, false);

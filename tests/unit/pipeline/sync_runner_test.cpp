@@ -22,10 +22,10 @@ namespace lh::pipeline {
 namespace {
 
 using core::testing::StatusIs;
-using testsupport::EngineConfigOptions;
-using testsupport::EngineTempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testsupport::EngineConfigOptions;
+using testsupport::EngineTempDir;
 
 constexpr int64_t kNowMs = 1767225600000;  // 2026-01-01
 
@@ -133,8 +133,8 @@ TEST(SyncRunnerTest, FullSyncStoresPostsAndQueuesEverything) {
   EXPECT_EQ(pending->size(), 25u);
   EXPECT_THAT(progress.log,
               ElementsAre("start payments", "page payments 1 10", "page payments 2 20",
-                          "page payments 3 25", "end payments ok", "start fees",
-                          "page fees 1 10", "page fees 2 20", "page fees 3 25", "end fees ok"));
+                          "page payments 3 25", "end payments ok", "start fees", "page fees 1 10",
+                          "page fees 2 20", "page fees 3 25", "end fees ok"));
 }
 
 TEST(SyncRunnerTest, SecondSyncAddsNothing) {
@@ -207,9 +207,10 @@ TEST(SyncRunnerTest, AuthFailureNamesTheFixAndSkipsTheOtherStreams) {
   auto result = SyncRunner(*runtime).sync("src", {});
   ASSERT_TRUE(result.isOk()) << result.status();
   ASSERT_EQ(result->streams.size(), 2u);
-  EXPECT_THAT(result->streams[0].status,
-              StatusIs(lh::Code::AuthRequired,
-                       HasSubstr("connection needs re-authorisation: run `ledgerhost connect src`")));
+  EXPECT_THAT(
+      result->streams[0].status,
+      StatusIs(lh::Code::AuthRequired,
+               HasSubstr("connection needs re-authorisation: run `ledgerhost connect src`")));
   EXPECT_TRUE(result->streams[1].skipped);
   EXPECT_FALSE(result->ok());
   EXPECT_EQ(count(*runtime, "events"), 0);

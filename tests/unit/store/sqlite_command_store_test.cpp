@@ -1,5 +1,5 @@
-// SqliteCommandStore on a temporary file: one command per (tenant, rule, event key), versions update
-// it, the executor's read/mark API, links, and the transaction rule.
+// SqliteCommandStore on a temporary file: one command per (tenant, rule, event key), versions
+// update it, the executor's read/mark API, links, and the transaction rule.
 #include "store/sqlite_command_store.h"
 
 #include <gmock/gmock.h>

@@ -1,7 +1,8 @@
 // Test plugins for the engine tests (runtime, sync, replay, the sync/replay/cursors CLI).
 //
 // Built twice from this file (tests/unit/pipeline/CMakeLists.txt):
-//   pager  (PAGER_SOURCE): a processor with streams "payments" and "fees" that pages through a fixed
+//   pager  (PAGER_SOURCE): a processor with streams "payments" and "fees" that pages through a
+//   fixed
 //          in-memory data set with a {"offset": N} cursor. Config:
 //            count         events per stream (default 25)
 //            page_size     events per read (default 10)
@@ -15,7 +16,6 @@
 //   books  (BOOKS_TARGET): an accounting plugin with no streams and the command
 //          "create_sales_receipt", as a delivery target (its execute is not called: issue 7).
 #include <ledgerhost/plugin.hpp>
-
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -129,10 +129,8 @@ constexpr const char* kSchema = R"({
 
 }  // namespace
 
-LH_CONNECTOR(Pager, (ledgerhost::PluginInfo{"pager", "1.0.0",
-                                            "test source paging a fixed data set",
-                                            LH_KIND_PROCESSOR, 0, kSchema, kStreams,
-                                            kNoCommands}))
+LH_CONNECTOR(Pager, (ledgerhost::PluginInfo{"pager", "1.0.0", "test source paging a fixed data set",
+                                            LH_KIND_PROCESSOR, 0, kSchema, kStreams, kNoCommands}))
 
 #elif defined(BOOKS_TARGET)
 
@@ -149,8 +147,7 @@ constexpr const char* kSchema = R"({"$schema": "http://json-schema.org/draft-07/
 }  // namespace
 
 LH_CONNECTOR(Books, (ledgerhost::PluginInfo{"books", "1.0.0", "test accounting target",
-                                            LH_KIND_ACCOUNTING, 0, kSchema, kNoStreams,
-                                            kCommands}))
+                                            LH_KIND_ACCOUNTING, 0, kSchema, kNoStreams, kCommands}))
 
 #else
 #error "define PAGER_SOURCE or BOOKS_TARGET"
