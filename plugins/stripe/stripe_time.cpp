@@ -40,7 +40,9 @@ std::string rfc3339(int64_t unixSeconds) {
   unsigned m = 0;
   unsigned d = 0;
   civilFromDays(days, &y, &m, &d);
-  char buf[40];
+  // Sized for the widest values the types allow (a 20-digit year, 2-digit fields), so no
+  // truncation is possible and -O2's -Wformat-truncation agrees.
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
                 static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
