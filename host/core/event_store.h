@@ -1,15 +1,16 @@
 // EventStore: where canonical events and connector cursors are kept (DESIGN.md "Data flow" 2).
 // Declared by core, implemented by lh_store (store/sqlite_event_store.h).
 //
-// What it keeps:
-//   - Raw payloads: every event exactly as a connector emitted it (its JSON text, byte for byte,
-//     including the source object `raw`), keyed by payloadSha256(text) (event_validator.h). Kept
-//     forever and deduplicated: the same bytes are stored once, whoever emitted them.
-//   - Event versions, keyed by (tenant, connection, type, external_id). The first event for a key
-//     is version 1; an event whose checksum (Event::checksum) differs from the current version's is
-//     version N+1, and version N stays, marked not current; the same checksum again changes
-//     nothing. The current version of a key is always its highest version.
-//   - Cursors: each connection's position in each of its streams (the connector's JSON).
+// What it keeps, for every version of every event, forever (append-only):
+//   - the idempotency key (tenant, connection, type, external_id) and a version number. The first
+//     event for a key is version 1; an event whose checksum (Event::checksum) differs from the
+//     current version's is version N+1, and version N stays, marked not current; the same checksum
+//     again changes nothing. The current version of a key is always its highest version.
+//   - the raw payload: the event exactly as the connector emitted it (its JSON text, byte for
+//     byte, including the source object `raw`) with the sha256 of those bytes (payloadSha256,
+//     event_validator.h): the audit trail. Deduplicated before writing: bytes identical to the
+//     key's current version, or any text with the same checksum, store nothing.
+// And the cursors: each connection's position in each of its streams (the connector's JSON).
 //
 // Transactions: no method begins, commits or rolls back. Every write (upsert, setCursor,
 // resetCursor, resetCursors) runs inside the caller's write transaction, the UnitOfWork
@@ -100,24 +101,24 @@ class EventStore {
 
   virtual ~EventStore() = default;
 
-  // Stores `event` for `tenant` and `connection` under its key (see the file comment) and keeps
-  // `payload` (the exact text it was validated from; `payloadSha256` = payloadSha256(payload))
-  // as the raw payload of a new version. One indexed lookup decides; an Unchanged call writes
-  // nothing (not even the payload). `event` must come from EventValidator (type, external id,
-  // occurred_at and checksum consistent with its body); `ingestedAtMs` is recorded on a new
-  // version. Write; needs the caller's transaction.
+  // Stores `event` for `tenant` and `connection` under its key (see the file comment), with
+  // `payload` (the exact text it was validated from; `payloadSha256` = payloadSha256(payload)) as
+  // the raw payload of a new version. One indexed lookup decides; an Unchanged call writes
+  // nothing. `event` must come from EventValidator (type, external id, occurred_at and checksum
+  // consistent with its body); `ingestedAtMs` is recorded on a new version. Write; needs the
+  // caller's transaction.
   virtual lh::Result<UpsertResult> upsert(const std::string& tenant, const std::string& connection,
                                           const Event& event, const std::string& payload,
                                           const std::string& payloadSha256,
                                           int64_t ingestedAtMs) = 0;
 
-  // The current version of `tenant`'s event whose raw payload has exactly this sha256 at this
-  // connection, if any. Lets a re-read page be recognised as unchanged from its bytes alone,
-  // without parsing or validating it (a different text for the same event still goes through
-  // upsert, which compares checksums).
-  virtual lh::Result<std::optional<EventVersionRef>> findCurrentByPayload(
-      const std::string& tenant, const std::string& connection,
-      const std::string& payloadSha256) = 0;
+  // The current version of `key` in `tenant` when its raw payload has exactly this sha256; nullopt
+  // when the key has no version or its current one came from other bytes. One lookup on the key
+  // index, nothing parsed: how a re-read page is recognised as unchanged from its bytes (the
+  // caller reads the key cheaply with peekEventKey, ingest.h). The sha256 match, not the peeked
+  // key, is what makes the answer trustworthy: equal bytes were validated under that very key.
+  virtual lh::Result<std::optional<EventVersionRef>> findCurrentWithPayload(
+      const std::string& tenant, const EventKey& key, const std::string& payloadSha256) = 0;
 
   // The current version of `key` in `tenant`, or nullopt.
   virtual lh::Result<std::optional<StoredEvent>> current(const std::string& tenant,

@@ -35,7 +35,137 @@ std::string fieldOf(const lh::Status& status) {
   return colon == std::string::npos ? std::string("(root)") : message.substr(0, colon);
 }
 
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A cursor over the text for peekEventKey. Every step checks bounds; any surprise is `false`.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  void skipSpace() {
+    while (pos_ < text_.size() && isJsonSpace(text_[pos_])) {
+      ++pos_;
+    }
+  }
+  bool consume(char c) {
+    skipSpace();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool peekIs(char c) {
+    skipSpace();
+    return pos_ < text_.size() && text_[pos_] == c;
+  }
+  // A string without escapes (the opening quote next); its contents into `out`.
+  bool plainString(std::string_view& out) {
+    if (!consume('"')) {
+      return false;
+    }
+    const size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      if (text_[pos_] == '\\') {
+        return false;
+      }
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) {
+      return false;
+    }
+    out = text_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+  // Any JSON value, not checked beyond its extent: strings (escapes included), nested objects and
+  // arrays (brackets counted outside strings), numbers and literals.
+  bool skipValue() {
+    skipSpace();
+    if (pos_ >= text_.size()) {
+      return false;
+    }
+    int depth = 0;
+    do {
+      if (pos_ >= text_.size()) {
+        return false;
+      }
+      const char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        while (pos_ < text_.size() && text_[pos_] != '"') {
+          pos_ += text_[pos_] == '\\' ? 2 : 1;
+        }
+        if (pos_ >= text_.size()) {
+          return false;
+        }
+        ++pos_;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+        ++pos_;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) {
+          return false;
+        }
+        --depth;
+        ++pos_;
+      } else if (depth == 0 && (c == ',' || isJsonSpace(c))) {
+        return false;  // an empty scalar
+      } else {
+        ++pos_;
+        if (depth == 0) {
+          // A number or literal: runs to the next delimiter.
+          while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' &&
+                 text_[pos_] != ']' && !isJsonSpace(text_[pos_])) {
+            ++pos_;
+          }
+        }
+      }
+    } while (depth > 0);
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
 }  // namespace
+
+std::optional<PeekedKey> peekEventKey(std::string_view text) {
+  Scanner scan(text);
+  if (!scan.consume('{')) {
+    return std::nullopt;
+  }
+  std::optional<std::string_view> type;
+  std::optional<std::string_view> externalId;
+  if (!scan.peekIs('}')) {
+    do {
+      std::string_view key;
+      if (!scan.plainString(key) || !scan.consume(':')) {
+        return std::nullopt;
+      }
+      if (key == "type" || key == "external_id") {
+        std::optional<std::string_view>& slot = key == "type" ? type : externalId;
+        std::string_view value;
+        if (slot.has_value() || !scan.plainString(value)) {
+          return std::nullopt;  // a duplicate key, or not a plain string: let the parser decide
+        }
+        slot = value;
+      } else if (!scan.skipValue()) {
+        return std::nullopt;
+      }
+    } while (scan.consume(','));
+  }
+  if (!scan.consume('}') || !type || !externalId) {
+    return std::nullopt;
+  }
+  lh::Result<EventType> parsed = parseEventType(*type);
+  if (!parsed.isOk()) {
+    return std::nullopt;
+  }
+  return PeekedKey{*parsed, *externalId};
+}
 
 std::string_view faultPointName(FaultPoint point) {
   switch (point) {
@@ -100,12 +230,18 @@ lh::Status Ingestor::ingestInUnit(IngestPage& page, IngestStats& stats) {
       // of work that fails fails the whole call, and the page is not used again.
       event = std::move(page.validated[i]);
     } else {
-      // Re-read pages are mostly the same bytes again: one index lookup, no parsing.
-      LH_ASSIGN_OR_RETURN(std::optional<EventVersionRef> same,
-                          store_.findCurrentByPayload(page.tenant, page.connection, sha));
-      if (same) {
-        ++stats.unchanged;
-        continue;
+      // Re-read pages are mostly the same bytes again: a byte scan for the key, one index lookup,
+      // no parsing.
+      if (const std::optional<PeekedKey> peeked = peekEventKey(text)) {
+        LH_ASSIGN_OR_RETURN(
+            std::optional<EventVersionRef> same,
+            store_.findCurrentWithPayload(
+                page.tenant,
+                EventKey{page.connection, peeked->type, std::string(peeked->external_id)}, sha));
+        if (same) {
+          ++stats.unchanged;
+          continue;
+        }
       }
       lh::Result<Event> validated = validator_.validate(text);
       if (!validated.isOk()) {

@@ -28,8 +28,7 @@ using core::UpsertResult;
 // Columns 0..10 of a full event row: what readEvent decodes.
 constexpr const char* kEventSelect =
     "SELECT e.id, e.tenant, e.connection, e.type, e.external_id, e.version, e.is_current, "
-    "e.checksum, e.occurred_at, e.ingested_at_ms, p.payload "
-    "FROM events e JOIN event_payloads p ON p.sha256 = e.payload_sha256 ";
+    "e.checksum, e.occurred_at, e.ingested_at_ms, e.payload FROM events e ";
 
 // Resets a cached statement whatever happens: the next use starts clean, and a half-read SELECT
 // does not keep a read snapshot open on the connection.
@@ -153,19 +152,13 @@ auto guarded(const Context& context, const Body& body) -> decltype(body()) {
 struct SqliteEventStore::Statements {
   explicit Statements(SQLite::Database& db)
       : latestByKey(db,
-                    "SELECT id, version, is_current, checksum FROM events WHERE tenant = ?1 AND "
-                    "connection = ?2 AND type = ?3 AND external_id = ?4 "
+                    "SELECT id, version, is_current, checksum, payload_sha256 FROM events "
+                    "WHERE tenant = ?1 AND connection = ?2 AND type = ?3 AND external_id = ?4 "
                     "ORDER BY version DESC LIMIT 1"),
-        currentByPayload(db,
-                         "SELECT id, version FROM events WHERE payload_sha256 = ?1 AND "
-                         "tenant = ?2 AND connection = ?3 AND is_current = 1 LIMIT 1"),
-        insertPayload(db,
-                      "INSERT INTO event_payloads (sha256, payload) VALUES (?1, ?2) "
-                      "ON CONFLICT (sha256) DO NOTHING"),
         insertEvent(db,
                     "INSERT INTO events (tenant, connection, type, external_id, version, "
-                    "is_current, checksum, payload_sha256, occurred_at, occurred_at_ms, "
-                    "ingested_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10)"),
+                    "is_current, checksum, payload, payload_sha256, occurred_at, occurred_at_ms, "
+                    "ingested_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11)"),
         supersede(db,
                   "UPDATE events SET is_current = 0, superseded_by = ?1 "
                   "WHERE id = ?2 AND is_current = 1"),
@@ -192,8 +185,6 @@ struct SqliteEventStore::Statements {
                       "WHERE connection = ?1 ORDER BY stream") {}
 
   SQLite::Statement latestByKey;
-  SQLite::Statement currentByPayload;
-  SQLite::Statement insertPayload;
   SQLite::Statement insertEvent;
   SQLite::Statement supersede;
   SQLite::Statement byId;
@@ -265,12 +256,6 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
       }
     }
 
-    {
-      ResetOnExit reset(s.insertPayload);
-      s.insertPayload.bindNoCopy(1, payloadSha256);
-      s.insertPayload.bindNoCopy(2, payload);
-      s.insertPayload.exec();
-    }
     const int32_t version = previous ? previous->version + 1 : 1;
     int64_t id = 0;
     {
@@ -281,10 +266,11 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
       s.insertEvent.bindNoCopy(4, event.external_id);
       s.insertEvent.bind(5, version);
       s.insertEvent.bindNoCopy(6, event.checksum);
-      s.insertEvent.bindNoCopy(7, payloadSha256);
-      s.insertEvent.bindNoCopy(8, event.occurred_at);
-      s.insertEvent.bind(9, *occurredAtMs);
-      s.insertEvent.bind(10, ingestedAtMs);
+      s.insertEvent.bindNoCopy(7, payload);
+      s.insertEvent.bindNoCopy(8, payloadSha256);
+      s.insertEvent.bindNoCopy(9, event.occurred_at);
+      s.insertEvent.bind(10, *occurredAtMs);
+      s.insertEvent.bind(11, ingestedAtMs);
       s.insertEvent.exec();
       id = db_.native().getLastInsertRowid();
     }
@@ -304,21 +290,24 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
   });
 }
 
-lh::Result<std::optional<EventVersionRef>> SqliteEventStore::findCurrentByPayload(
-    const std::string& tenant, const std::string& connection, const std::string& payloadSha256) {
+lh::Result<std::optional<EventVersionRef>> SqliteEventStore::findCurrentWithPayload(
+    const std::string& tenant, const EventKey& key, const std::string& payloadSha256) {
   return guarded(
-      [&] { return "cannot look up a raw payload"; },
+      [&] { return "cannot look up event '" + key.external_id + "'"; },
       [&]() -> lh::Result<std::optional<EventVersionRef>> {
         Statements& s = statements();
-        ResetOnExit reset(s.currentByPayload);
-        s.currentByPayload.bindNoCopy(1, payloadSha256);
-        s.currentByPayload.bindNoCopy(2, tenant);
-        s.currentByPayload.bindNoCopy(3, connection);
-        if (!s.currentByPayload.executeStep()) {
+        ResetOnExit reset(s.latestByKey);
+        const std::string typeName(core::eventTypeName(key.type));
+        bindKey(s.latestByKey, tenant, key, typeName);
+        if (!s.latestByKey.executeStep() || s.latestByKey.getColumn(2).getInt() != 1) {
           return std::optional<EventVersionRef>();
         }
-        return std::optional<EventVersionRef>(EventVersionRef{
-            s.currentByPayload.getColumn(0).getInt64(), s.currentByPayload.getColumn(1).getInt()});
+        const SQLite::Column sha = s.latestByKey.getColumn(4);
+        if (std::string_view(sha.getText(), static_cast<size_t>(sha.getBytes())) != payloadSha256) {
+          return std::optional<EventVersionRef>();
+        }
+        return std::optional<EventVersionRef>(EventVersionRef{s.latestByKey.getColumn(0).getInt64(),
+                                                              s.latestByKey.getColumn(1).getInt()});
       });
 }
 

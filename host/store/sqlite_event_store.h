@@ -1,12 +1,14 @@
-// SqliteEventStore: core::EventStore on the host's SQLite database (tables of migration
-// 0002_events: event_payloads, events; and `cursors` of 0001_foundation).
+// SqliteEventStore: core::EventStore on the host's SQLite database (table `events` of migration
+// 0002_events, and `cursors` of 0001_foundation).
 //
-// Append-only: the class never deletes an event or a payload and only ever updates a version to
-// mark it superseded; the schema's triggers refuse anything else from any connection.
+// Append-only: the class never deletes an event version and only ever updates one to mark it
+// superseded; the schema's triggers refuse anything else from any connection.
 //
 // Performance: every per-event statement is prepared once per store (on first use) and reused.
 // upsert makes one indexed lookup of the key's newest version and writes nothing when its checksum
-// is the same; findCurrentByPayload is one lookup on the payload index. Scans prepare their own
+// is the same; findCurrentWithPayload is the same lookup. A new version is one row appended in id
+// order plus one entry in the key index: the only index, as each index on a random key costs about
+// a page write per event once the table outgrows the cache. Scans prepare their own
 // statement and read the events table in id order from EventFilter::after_id on, streaming one row
 // at a time; their cost grows with the table, not with the number of matches.
 //
@@ -39,8 +41,8 @@ class SqliteEventStore final : public core::EventStore {
                                         const core::Event& event, const std::string& payload,
                                         const std::string& payloadSha256,
                                         int64_t ingestedAtMs) override;
-  lh::Result<std::optional<core::EventVersionRef>> findCurrentByPayload(
-      const std::string& tenant, const std::string& connection,
+  lh::Result<std::optional<core::EventVersionRef>> findCurrentWithPayload(
+      const std::string& tenant, const core::EventKey& key,
       const std::string& payloadSha256) override;
   lh::Result<std::optional<core::StoredEvent>> current(const std::string& tenant,
                                                        const core::EventKey& key) override;

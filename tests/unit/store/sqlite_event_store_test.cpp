@@ -121,8 +121,8 @@ TEST_F(SqliteEventStoreTest, FirstEventIsInsertedAsVersionOneAndReadsBack) {
   EXPECT_EQ(stored.key(), (EventKey{"stripe", EventType::Payment, "txn_1"}));
 
   // The raw payload is the emitted text, byte for byte, under its sha256.
-  EXPECT_EQ(queryText(db_->native(), "SELECT payload FROM event_payloads"), text);
-  EXPECT_EQ(queryText(db_->native(), "SELECT sha256 FROM event_payloads"),
+  EXPECT_EQ(queryText(db_->native(), "SELECT payload FROM events"), text);
+  EXPECT_EQ(queryText(db_->native(), "SELECT payload_sha256 FROM events"),
             core::payloadSha256(text));
   EXPECT_EQ(queryInt(db_->native(), "SELECT occurred_at_ms FROM events"), 1767225600000);
 }
@@ -143,7 +143,8 @@ TEST_F(SqliteEventStoreTest, SameChecksumIsANoOp) {
     EXPECT_FALSE(result.superseded_id.has_value());
   }
   EXPECT_EQ(rows("events"), 1);
-  EXPECT_EQ(rows("event_payloads"), 1);  // an unchanged event writes nothing, not even its bytes
+  // An unchanged event writes nothing, not even its other bytes: the first text stays.
+  EXPECT_EQ(queryText(db_->native(), "SELECT payload FROM events"), text);
   EXPECT_EQ(queryInt(db_->native(), "SELECT ingested_at_ms FROM events"), 1000);
 }
 
@@ -185,7 +186,6 @@ TEST_F(SqliteEventStoreTest, NewChecksumAddsAVersionThatSupersedesTheOld) {
   EXPECT_EQ((*all)[1].event.body["amount"]["minor"], 1500);
 
   EXPECT_EQ(rows("events"), 3);
-  EXPECT_EQ(rows("event_payloads"), 2);  // v3 has v1's exact bytes: stored once
   EXPECT_EQ(queryInt(db_->native(),
                      "SELECT superseded_by FROM events WHERE id = " + std::to_string(v1.id)),
             v2.id);
@@ -200,31 +200,39 @@ TEST_F(SqliteEventStoreTest, TheKeyIsTenantConnectionTypeAndExternalId) {
   EXPECT_EQ(put("acme", "stripe", eventText("refund", "x_1", 1000)).outcome,
             UpsertOutcome::Inserted);
   EXPECT_EQ(rows("events"), 4);
-  EXPECT_EQ(rows("event_payloads"), 2);  // the same payment bytes three times: stored once
 }
 
-TEST_F(SqliteEventStoreTest, FindCurrentByPayloadRecognisesTheExactBytesOfACurrentVersion) {
+TEST_F(SqliteEventStoreTest, FindCurrentWithPayloadRecognisesTheExactBytesOfTheCurrentVersion) {
   const std::string v1 = eventText("payment", "txn_1", 1000);
   const std::string v2 = eventText("payment", "txn_1", 1200);
+  const EventKey key{"stripe", EventType::Payment, "txn_1"};
+  EXPECT_FALSE(store_->findCurrentWithPayload("acme", key, core::payloadSha256(v1))->has_value());
   const UpsertResult first = put("acme", "stripe", v1);
-  auto found = store_->findCurrentByPayload("acme", "stripe", core::payloadSha256(v1));
+  auto found = store_->findCurrentWithPayload("acme", key, core::payloadSha256(v1));
   ASSERT_TRUE(found.isOk()) << found.status();
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->id, first.id);
   EXPECT_EQ((*found)->version, 1);
 
-  // Another tenant or connection with the same bytes: not theirs.
-  EXPECT_FALSE(
-      store_->findCurrentByPayload("globex", "stripe", core::payloadSha256(v1))->has_value());
-  EXPECT_FALSE(store_->findCurrentByPayload("acme", "other", core::payloadSha256(v1))->has_value());
+  // Other bytes, another tenant, connection or type: no.
+  EXPECT_FALSE(store_->findCurrentWithPayload("acme", key, core::payloadSha256(v2))->has_value());
+  EXPECT_FALSE(store_->findCurrentWithPayload("globex", key, core::payloadSha256(v1))->has_value());
+  EXPECT_FALSE(store_
+                   ->findCurrentWithPayload("acme", EventKey{"other", EventType::Payment, "txn_1"},
+                                            core::payloadSha256(v1))
+                   ->has_value());
+  EXPECT_FALSE(store_
+                   ->findCurrentWithPayload("acme", EventKey{"stripe", EventType::Refund, "txn_1"},
+                                            core::payloadSha256(v1))
+                   ->has_value());
 
   // Once superseded, the old bytes are no longer current: re-reading them must be a new version.
   const UpsertResult second = put("acme", "stripe", v2);
-  EXPECT_FALSE(
-      store_->findCurrentByPayload("acme", "stripe", core::payloadSha256(v1))->has_value());
-  auto now = store_->findCurrentByPayload("acme", "stripe", core::payloadSha256(v2));
+  EXPECT_FALSE(store_->findCurrentWithPayload("acme", key, core::payloadSha256(v1))->has_value());
+  auto now = store_->findCurrentWithPayload("acme", key, core::payloadSha256(v2));
   ASSERT_TRUE(now.isOk() && now->has_value());
   EXPECT_EQ((*now)->id, second.id);
+  EXPECT_EQ((*now)->version, 2);
 }
 
 TEST_F(SqliteEventStoreTest, TenantsAreIsolated) {
@@ -439,7 +447,6 @@ TEST_F(SqliteEventStoreTest, EventsAndCursorCommitTogetherOrNotAtAll) {
   // A page whose unit of work fails after writing leaves neither its events nor its cursor.
   EXPECT_EQ(page(lh::transient("crash before commit")), lh::transient("crash before commit"));
   EXPECT_EQ(rows("events"), 0);
-  EXPECT_EQ(rows("event_payloads"), 0);
   EXPECT_FALSE(store_->getCursor("c", "s")->has_value());
 
   ASSERT_TRUE(page(lh::Status::ok()).isOk());
@@ -454,8 +461,8 @@ TEST_F(SqliteEventStoreTest, StoredEventsAndPayloadsAreAppendOnly) {
   put("t", "c", eventText("payment", "p1", 2));
   for (const std::string& sql : std::vector<std::string>{
            "DELETE FROM events",
-           "DELETE FROM event_payloads",
-           "UPDATE event_payloads SET payload = '{}'",
+           "UPDATE events SET payload = '{}'",
+           "UPDATE events SET payload_sha256 = '" + std::string(64, '0') + "'",
            "UPDATE events SET checksum = '" + std::string(64, '0') + "'",
            // A superseded version cannot be made current again.
            "UPDATE events SET is_current = 1, superseded_by = NULL WHERE id = " +
@@ -472,8 +479,8 @@ TEST_F(SqliteEventStoreTest, AnEditedPayloadReadsAsPermanent) {
   const UpsertResult v1 = put("t", "c", eventText("payment", "p1", 1));
   // Behind the host's back: drop the guard and break the stored text.
   auto raw = rawOpen(dir_.file("ledger.db"));
-  raw.exec("DROP TRIGGER event_payloads_kept_forever_update");
-  raw.exec("UPDATE event_payloads SET payload = '{broken'");
+  raw.exec("DROP TRIGGER events_only_superseded");
+  raw.exec("UPDATE events SET payload = '{broken'");
   auto read = store_->byId("t", v1.id);
   ASSERT_FALSE(read.isOk());
   EXPECT_EQ(read.status().code(), lh::Code::Permanent);
