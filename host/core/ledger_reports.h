@@ -54,6 +54,9 @@ lh::Result<std::vector<BalanceRow>> accountBalances(LedgerStore& store, const Te
 // As accountBalances, but one row per account with every currency converted into the tenant's
 // base currency at the rate on `asOf` (the latest known rate when nullopt; ledger_rates.h) and
 // summed: each (account, currency) balance is converted once, rounded half to even, then added.
+// Debit and credit totals are converted the same way, each on its own, so in a converted row
+// balance_minor may differ from debit_minor - credit_minor by the rounding of each conversion
+// (balance_minor is the converted balance, which is what a base-currency report should show).
 // Errors as accountBalances, plus InvalidConfig for a missing rate (naming the pair) and
 // InvalidArgument for a sum beyond int64.
 lh::Result<std::vector<BalanceRow>> accountBalancesInBase(LedgerStore& store, const Tenant& tenant,
