@@ -220,6 +220,8 @@ class CaseParser {
           if (i == pointer.size() || pointer[i] == '/') {
             path.push_back(part);
             part.clear();
+          } else if (pointer[i] == '~' && i + 1 < pointer.size()) {
+            part += pointer[++i] == '1' ? '/' : '~';  // RFC 6901: ~1 is '/', ~0 is '~'
           } else {
             part += pointer[i];
           }

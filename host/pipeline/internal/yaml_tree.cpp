@@ -98,12 +98,15 @@ class Builder {
   DiagnosticSink* sink_;
 };
 
+// YAML 1.2 core schema: decimal, octal (0o) and hexadecimal (0x) integers.
 const std::regex& intPattern() {
-  static const std::regex re("[-+]?[0-9]+");
+  static const std::regex re("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
   return re;
 }
+// YAML 1.2 core schema floats, with infinities and NaN.
 const std::regex& floatPattern() {
-  static const std::regex re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  static const std::regex re(
+      R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
   return re;
 }
 
@@ -162,12 +165,10 @@ ScalarType scalarType(const YamlNode& node) {
   if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE") {
     return ScalarType::Bool;
   }
-  if (std::regex_match(t, intPattern()) || std::regex_match(t, std::regex("0o[0-7]+")) ||
-      std::regex_match(t, std::regex("0x[0-9a-fA-F]+"))) {
+  if (std::regex_match(t, intPattern())) {
     return ScalarType::Int;
   }
-  if (std::regex_match(t, floatPattern()) ||
-      std::regex_match(t, std::regex(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))"))) {
+  if (std::regex_match(t, floatPattern())) {
     return ScalarType::Float;
   }
   return ScalarType::String;
@@ -263,8 +264,10 @@ nlohmann::json toJson(const YamlNode& node) {
       return value;
     }
     case ScalarType::Float: {
-      const double value = std::strtod(t.c_str(), nullptr);
-      if (!std::isfinite(value)) {
+      // JSON has no infinities or NaN: YAML's .inf/.nan (which strtod does not read) stay text.
+      char* end = nullptr;
+      const double value = std::strtod(t.c_str(), &end);
+      if (end != t.c_str() + t.size() || !std::isfinite(value)) {
         return t;
       }
       return value;

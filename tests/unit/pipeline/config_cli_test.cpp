@@ -117,8 +117,9 @@ TEST(ConfigCliTest, CheckReportsEveryErrorAndExits2WithoutLeakingSecrets) {
 }
 
 TEST(ConfigCliTest, TestPassesTheShippedCases) {
-  CliRun r = ledgerhost({"config", "test", (sourceDir() / "config" / "stripe-to-ledger.yaml").string(),
-                      "--cases", (sourceDir() / "config" / "tests" / "stripe-to-ledger").string()});
+  CliRun r =
+      ledgerhost({"config", "test", (sourceDir() / "config" / "stripe-to-ledger.yaml").string(),
+                  "--cases", (sourceDir() / "config" / "tests" / "stripe-to-ledger").string()});
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("PASS payment ("));
   EXPECT_THAT(r.out, ::testing::EndsWith("4 cases: 4 passed, 0 failed\n"));

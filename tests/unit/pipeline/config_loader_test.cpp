@@ -488,6 +488,41 @@ TEST(ConfigLoaderTest, WithoutACatalogPluginChecksAreSkipped) {
   EXPECT_EQ(result.config->connections[0].config, nlohmann::json::parse(R"({"x": 1})"));
 }
 
+TEST(ConfigLoaderTest, ConnectionConfigScalarsAreTypedByTheYaml12CoreSchema) {
+  TempDir dir;
+  const fs::path file = dir.write("c.yaml",
+                                  "store: {path: x.db}\n"
+                                  "tenants: {t: {base_currency: USD, accounts: []}}\n"
+                                  "connections:\n"
+                                  "  c:\n"
+                                  "    plugin: p\n"
+                                  "    tenant: t\n"
+                                  "    config:\n"
+                                  "      dec: -12\n"
+                                  "      hex: 0x1F\n"
+                                  "      oct: 0o17\n"
+                                  "      float: 1.5e3\n"
+                                  "      quoted: \"5\"\n"
+                                  "      nothing: ~\n"
+                                  "      inf: .inf\n"
+                                  "      yes: yes\n"
+                                  "      bool: True\n"
+                                  "      huge: 99999999999999999999\n"
+                                  "      date: 2026-01-01\n"
+                                  "      block: |\n"
+                                  "        two\n"
+                                  "        lines\n"
+                                  "      list: [1, a, false]\n");
+  LoadResult result = load(file);
+  ASSERT_TRUE(result.ok()) << formatDiagnostics(result.diagnostics);
+  EXPECT_EQ(result.config->connections[0].config,
+            nlohmann::json::parse(R"({"dec": -12, "hex": 31, "oct": 15, "float": 1500.0,
+                                     "quoted": "5", "nothing": null, "inf": ".inf", "yes": "yes",
+                                     "bool": true, "huge": "99999999999999999999",
+                                     "date": "2026-01-01", "block": "two\nlines\n",
+                                     "list": [1, "a", false]})"));
+}
+
 TEST(ConfigLoaderTest, ReconciliationRolesAndKinds) {
   TempDir dir;
   const fs::path file = dir.write("r.yaml",
