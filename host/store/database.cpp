@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <string>
@@ -204,6 +205,16 @@ lh::Status Database::migrate(std::span<const Migration> migrations) {
   }
   LH_RETURN_IF_ERROR(tx.commit());
   schemaVersion_ = known;
+  return lh::Status::ok();
+}
+
+bool Database::inTransaction() { return sqlite3_get_autocommit(db_->getHandle()) == 0; }
+
+lh::Status Database::requireTransaction(std::string_view operation) {
+  if (!inTransaction()) {
+    return lh::internalError(std::string(operation) +
+                             " must run inside the caller's transaction (unit of work)");
+  }
   return lh::Status::ok();
 }
 

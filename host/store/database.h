@@ -78,6 +78,15 @@ class Database {
   // Runs one or more SQL statements that return no rows. Errors name the file.
   lh::Status exec(std::string_view sql);
 
+  // True while SQLite has a transaction open on this connection (some errors, e.g. SQLITE_FULL,
+  // roll it back by themselves).
+  bool inTransaction();
+
+  // OK inside a transaction; otherwise Internal "<operation> must run inside the caller's
+  // transaction (unit of work)". The stores call it before every write, because they never begin
+  // their own transaction: the caller's unit of work makes a page atomic.
+  lh::Status requireTransaction(std::string_view operation);
+
   // The SQLiteCpp connection, for lh_store's own implementations (event store, ledger, state).
   // SQLiteCpp throws SQLite::Exception: callers catch it and convert it with
   // internal::statusFromSqlite, so no exception leaves lh_store. Owned by this Database.

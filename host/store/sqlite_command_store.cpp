@@ -156,17 +156,9 @@ SqliteCommandStore::Statements& SqliteCommandStore::statements() {
   return *statements_;
 }
 
-lh::Status SqliteCommandStore::requireTransaction(const char* operation) {
-  if (sqlite3_get_autocommit(db_.native().getHandle()) != 0) {
-    return lh::internalError(std::string(operation) +
-                             " must run inside the caller's transaction (unit of work)");
-  }
-  return lh::Status::ok();
-}
-
 lh::Result<EnqueueOutcome> SqliteCommandStore::enqueue(const CommandRequest& request) {
   LH_RETURN_IF_ERROR(checkRequest(request));
-  LH_RETURN_IF_ERROR(requireTransaction("queueing a command"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("queueing a command"));
   const auto context = [&] {
     return "cannot queue command '" + request.command + "' of rule '" + request.rule_id + "' for " +
            std::string(core::eventTypeName(request.source.type)) + " '" +
@@ -321,7 +313,7 @@ lh::Result<int64_t> SqliteCommandStore::countByStatus(
 }
 
 lh::Status SqliteCommandStore::markSent(int64_t id, const std::string& targetId) {
-  LH_RETURN_IF_ERROR(requireTransaction("recording a sent command"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("recording a sent command"));
   if (targetId.empty()) {
     return lh::invalidArgument("command " + std::to_string(id) +
                                ": a sent command needs the "
@@ -345,7 +337,7 @@ lh::Status SqliteCommandStore::markSent(int64_t id, const std::string& targetId)
 }
 
 lh::Status SqliteCommandStore::markFailed(int64_t id, const std::string& error, bool retryable) {
-  LH_RETURN_IF_ERROR(requireTransaction("recording a failed command"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("recording a failed command"));
   return guarded([&] { return "cannot record command " + std::to_string(id) + " as failed"; },
                  [&]() -> lh::Status {
                    // A Sent command whose update failed stays Sent (the object exists); only its
@@ -367,7 +359,7 @@ lh::Status SqliteCommandStore::markFailed(int64_t id, const std::string& error, 
 }
 
 lh::Status SqliteCommandStore::hold(int64_t id, bool held) {
-  LH_RETURN_IF_ERROR(requireTransaction("holding a command"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("holding a command"));
   return guarded(
       [&] {
         return "cannot " + std::string(held ? "hold" : "release") + " command " +
@@ -387,7 +379,7 @@ lh::Status SqliteCommandStore::hold(int64_t id, bool held) {
 }
 
 lh::Status SqliteCommandStore::recordLink(const CommandLink& link) {
-  LH_RETURN_IF_ERROR(requireTransaction("recording a link"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("recording a link"));
   if (link.tenant.empty() || link.target_connection.empty() || link.target_type.empty() ||
       link.target_id.empty()) {
     return lh::invalidArgument("a link needs a tenant, target connection, target type and id");

@@ -55,7 +55,6 @@ class SqliteCommandStore final : public core::CommandStore {
  private:
   struct Statements;
 
-  lh::Status requireTransaction(const char* operation);
   Statements& statements();
   lh::Result<std::vector<core::CommandRecord>> listWhere(const std::string& where,
                                                          const std::string& targetConnection,

@@ -209,14 +209,6 @@ SqliteEventStore::Statements& SqliteEventStore::statements() {
   return *statements_;
 }
 
-lh::Status SqliteEventStore::requireTransaction(const char* operation) {
-  if (sqlite3_get_autocommit(db_.native().getHandle()) != 0) {
-    return lh::internalError(std::string(operation) +
-                             " must run inside the caller's transaction (unit of work)");
-  }
-  return lh::Status::ok();
-}
-
 lh::Result<UpsertResult> SqliteEventStore::upsert(
     const std::string& tenant, const std::string& connection, const core::Event& event,
     const std::string& payload, const std::string& payloadSha256, int64_t ingestedAtMs) {
@@ -224,7 +216,7 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
     return "cannot store event " + std::string(core::eventTypeName(event.type)) + " '" +
            event.external_id + "' of connection '" + connection + "'";
   };
-  LH_RETURN_IF_ERROR(requireTransaction("storing an event"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("storing an event"));
   lh::Result<int64_t> occurredAtMs = core::parseDateTimeMs(event.occurred_at);
   if (!occurredAtMs.isOk()) {
     return occurredAtMs.status().withContext(context() + ": occurred_at");
@@ -426,7 +418,7 @@ lh::Result<std::optional<std::string>> SqliteEventStore::getCursor(const std::st
 
 lh::Status SqliteEventStore::setCursor(const std::string& connection, const std::string& stream,
                                        const std::string& cursorJson) {
-  LH_RETURN_IF_ERROR(requireTransaction("setting a cursor"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("setting a cursor"));
   return guarded(
       [&] { return "cannot set the cursor of '" + connection + "' stream '" + stream + "'"; },
       [&]() -> lh::Status {
@@ -462,7 +454,7 @@ lh::Result<std::vector<core::CursorRecord>> SqliteEventStore::listCursors(
 
 lh::Result<bool> SqliteEventStore::resetCursor(const std::string& connection,
                                                const std::string& stream) {
-  LH_RETURN_IF_ERROR(requireTransaction("resetting a cursor"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("resetting a cursor"));
   return guarded(
       [&] { return "cannot reset the cursor of '" + connection + "' stream '" + stream + "'"; },
       [&]() -> lh::Result<bool> {
@@ -475,7 +467,7 @@ lh::Result<bool> SqliteEventStore::resetCursor(const std::string& connection,
 }
 
 lh::Result<int64_t> SqliteEventStore::resetCursors(const std::string& connection) {
-  LH_RETURN_IF_ERROR(requireTransaction("resetting cursors"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("resetting cursors"));
   return guarded([&] { return "cannot reset the cursors of '" + connection + "'"; },
                  [&]() -> lh::Result<int64_t> {
                    Statements& s = statements();

@@ -67,7 +67,6 @@ class SqliteEventStore final : public core::EventStore {
  private:
   struct Statements;
 
-  lh::Status requireTransaction(const char* operation);
   Statements& statements();
   lh::Status scanImpl(const std::string* tenant, const core::EventFilter& filter,
                       const Visitor& visit);

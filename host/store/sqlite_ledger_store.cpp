@@ -192,16 +192,8 @@ SqliteLedgerStore::Statements& SqliteLedgerStore::statements() {
   return *statements_;
 }
 
-lh::Status SqliteLedgerStore::requireTransaction(const char* operation) {
-  if (sqlite3_get_autocommit(db_.native().getHandle()) != 0) {
-    return lh::internalError(std::string(operation) +
-                             " must run inside the caller's transaction (unit of work)");
-  }
-  return lh::Status::ok();
-}
-
 lh::Result<LedgerEntry> SqliteLedgerStore::appendEntry(const LedgerEntry& entry) {
-  LH_RETURN_IF_ERROR(requireTransaction("appending a ledger entry"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("appending a ledger entry"));
   const std::string context = "cannot append a ledger entry for tenant '" + entry.tenant +
                               "', rule '" + entry.rule_id + "'";
   LH_RETURN_IF_ERROR(core::checkBalanced(entry.lines).withContext(context));
@@ -328,7 +320,7 @@ lh::Result<core::EventPostings> SqliteLedgerStore::postingsForEvent(const std::s
 
 lh::Status SqliteLedgerStore::recordRate(const std::string& tenant,
                                          const core::RecordedRate& rate) {
-  LH_RETURN_IF_ERROR(requireTransaction("recording an exchange rate"));
+  LH_RETURN_IF_ERROR(db_.requireTransaction("recording an exchange rate"));
   const std::string context =
       "cannot record the exchange rate of event version " + std::to_string(rate.event_id);
   try {

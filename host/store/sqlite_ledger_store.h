@@ -53,7 +53,6 @@ class SqliteLedgerStore final : public core::LedgerStore {
  private:
   struct Statements;
 
-  lh::Status requireTransaction(const char* operation);
   Statements& statements();
 
   Database& db_;

@@ -14,14 +14,10 @@ namespace {
 
 std::string where(const Database& db) { return "SQLite database '" + db.path().string() + "'"; }
 
-// True when SQLite still has a transaction open on the connection (some errors, e.g. SQLITE_FULL,
-// roll it back by themselves).
-bool inTransaction(Database& db) { return sqlite3_get_autocommit(db.native().getHandle()) == 0; }
-
 }  // namespace
 
 lh::Result<Transaction> Transaction::begin(Database& db, Mode mode) {
-  if (inTransaction(db)) {
+  if (db.inTransaction()) {
     return lh::internalError("cannot begin a transaction on " + where(db) +
                              ": one is already active on this connection");
   }
@@ -53,7 +49,7 @@ lh::Status Transaction::commit() {
     db_->native().exec("COMMIT");
   } catch (const SQLite::Exception& e) {
     lh::Status status = internal::statusFromSqlite(e, "cannot commit on " + where(*db_));
-    if (!inTransaction(*db_)) {
+    if (!db_->inTransaction()) {
       db_ = nullptr;  // SQLite rolled it back itself
     }
     return status;
@@ -69,7 +65,7 @@ lh::Status Transaction::rollback() {
     return lh::Status::ok();
   }
   Database* db = std::exchange(db_, nullptr);
-  if (!inTransaction(*db)) {
+  if (!db->inTransaction()) {
     return lh::Status::ok();
   }
   try {
