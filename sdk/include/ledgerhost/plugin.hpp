@@ -220,6 +220,22 @@ class Connector {
     throw Error(LH_E_NOT_SUPPORTED, "this connector takes no webhooks");
   }
 
+  // See lh_oauth2_ext.authorization_url: respond() with {"url": ...}. Only called when
+  // PluginInfo::flags has LH_PLUGIN_FLAG_OAUTH2.
+  virtual void authorizationUrl(std::string_view state, std::string_view redirect_uri) {
+    (void)state;
+    (void)redirect_uri;
+    throw Error(LH_E_NOT_SUPPORTED, "this connector has no OAuth2 consent");
+  }
+
+  // See lh_oauth2_ext.complete: exchange the code, statePut the tokens, respond() {"account": ...}.
+  virtual void completeAuthorization(std::string_view callback_query,
+                                     std::string_view redirect_uri) {
+    (void)callback_query;
+    (void)redirect_uri;
+    throw Error(LH_E_NOT_SUPPORTED, "this connector has no OAuth2 consent");
+  }
+
  protected:
   const Host& host() const { return host_; }
 
@@ -265,6 +281,7 @@ struct Instance {
   lh_ctx* ctx;
   std::unique_ptr<Connector> connector;
   lh_webhook_ext webhook;
+  lh_oauth2_ext oauth2;
 };
 
 inline Instance* instanceOf(lh_instance* instance) { return reinterpret_cast<Instance*>(instance); }
@@ -314,6 +331,11 @@ struct Trampolines {
       instance->webhook.abi_version = LH_ABI_VERSION;
       instance->webhook.verify = &Trampolines::verify;
       instance->webhook.handle = &Trampolines::handle;
+      instance->oauth2 = lh_oauth2_ext{};
+      instance->oauth2.struct_size = sizeof(lh_oauth2_ext);
+      instance->oauth2.abi_version = LH_ABI_VERSION;
+      instance->oauth2.authorization_url = &Trampolines::authorizationUrl;
+      instance->oauth2.complete = &Trampolines::completeAuthorization;
       *out = reinterpret_cast<lh_instance*>(instance.release());
     });
   }
@@ -365,12 +387,37 @@ struct Trampolines {
     });
   }
 
+  static lh_status authorizationUrl(lh_instance* instance, const char* state, size_t state_len,
+                                    const char* redirect, size_t redirect_len) noexcept {
+    if (instance == nullptr) {
+      return LH_E_INVALID_ARGUMENT;
+    }
+    Instance* self = instanceOf(instance);
+    return guarded(self->api, self->ctx, [&] {
+      self->connector->authorizationUrl(view(state, state_len), view(redirect, redirect_len));
+    });
+  }
+
+  static lh_status completeAuthorization(lh_instance* instance, const char* query, size_t query_len,
+                                         const char* redirect, size_t redirect_len) noexcept {
+    if (instance == nullptr) {
+      return LH_E_INVALID_ARGUMENT;
+    }
+    Instance* self = instanceOf(instance);
+    return guarded(self->api, self->ctx, [&] {
+      self->connector->completeAuthorization(view(query, query_len), view(redirect, redirect_len));
+    });
+  }
+
   static const void* getExtension(lh_instance* instance, const char* id) noexcept {
     if (instance == nullptr || id == nullptr) {
       return nullptr;
     }
     if (std::string_view(id) == LH_EXT_WEBHOOK) {
       return &instanceOf(instance)->webhook;
+    }
+    if (std::string_view(id) == LH_EXT_OAUTH2) {
+      return &instanceOf(instance)->oauth2;
     }
     return nullptr;
   }

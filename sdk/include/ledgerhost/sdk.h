@@ -134,6 +134,7 @@ typedef int32_t lh_status;
 
 /** Descriptor flags (`lh_plugin_descriptor.flags`). */
 #define LH_PLUGIN_FLAG_WEBHOOKS 0x1u /**< Implements the `lh.webhook/1` extension. */
+#define LH_PLUGIN_FLAG_OAUTH2 0x2u   /**< Implements the `lh.oauth2/1` extension. */
 
 /** Log levels (`lh_host_api.log`). */
 #define LH_LOG_TRACE 0
@@ -376,6 +377,47 @@ typedef struct lh_webhook_ext {
   lh_status (*handle)(lh_instance* instance, const lh_http_header* headers, size_t header_count,
                       const char* body, size_t body_len);
 } lh_webhook_ext;
+
+/* ---------------------------------------------------------------------------------------------
+ * Extension "lh.oauth2/1": authorization-code consent (plugins with LH_PLUGIN_FLAG_OAUTH2)
+ *
+ * `ledgerhost connect CONNECTION` drives it. The host owns the user-facing part: it draws a random
+ * 128-bit `state`, shows the URL, receives the redirect (loopback listener or pasted URL) and
+ * refuses a redirect whose `state` differs. The plugin owns the vendor part: which URL, which
+ * scopes, how the code becomes tokens. Tokens are kept with `state_put` (encrypted at rest by the
+ * host) and refreshed by the plugin itself when it makes requests. Extensions are versioned by id;
+ * adding this one did not change LH_ABI_VERSION (a plugin without it answers NULL).
+ * ------------------------------------------------------------------------------------------- */
+
+/** The id of the OAuth2 extension. */
+#define LH_EXT_OAUTH2 "lh.oauth2/1"
+
+/** Returned by `get_extension(instance, LH_EXT_OAUTH2)`. Plugin-owned; valid until `destroy`. */
+typedef struct lh_oauth2_ext {
+  uint32_t struct_size; /**< sizeof(lh_oauth2_ext) as compiled by the plugin */
+  uint32_t abi_version; /**< LH_ABI_VERSION of the plugin */
+
+  /**
+   * Builds the vendor's authorization URL for `state` (opaque, URL-safe, to be echoed back by the
+   * vendor) and `redirect_uri` (where the vendor sends the browser back). Calls `host->respond`
+   * once with `{"url": "<authorization URL>"}`. All borrowed; does no I/O.
+   * LH_E_INVALID_CONFIG when the config lacks what the URL needs (client id...). [instance-serial]
+   */
+  lh_status (*authorization_url)(lh_instance* instance, const char* state, size_t state_len,
+                                 const char* redirect_uri, size_t redirect_uri_len);
+
+  /**
+   * Completes the consent: `callback_query` is the raw query string of the redirect (without '?',
+   * percent-encoded as received; the host has already checked its `state`), `redirect_uri` the same
+   * value given to `authorization_url`. The plugin exchanges the code through `host->http`, stores
+   * the tokens with `host->state_put`, and calls `host->respond` once with `{"account": "<what was
+   * connected, e.g. a QBO realm id>"}`. Returns LH_E_AUTH_REQUIRED when the vendor refused the code
+   * or the redirect carries an `error`, with its description through `set_error`. All borrowed.
+   * [instance-serial]
+   */
+  lh_status (*complete)(lh_instance* instance, const char* callback_query, size_t query_len,
+                        const char* redirect_uri, size_t redirect_uri_len);
+} lh_oauth2_ext;
 
 /* ---------------------------------------------------------------------------------------------
  * The entry point
