@@ -1,5 +1,7 @@
 #include "stripe_api.h"
 
+#include "exact_json.h"
+
 namespace lh::stripe {
 
 StripeApi::StripeApi(ledgerhost::Host host, Settings settings)
@@ -66,7 +68,8 @@ nlohmann::json StripeApi::get(std::string_view path, const QueryParams& query) c
     throw ledgerhost::Error(e.code(), what + ": no response (" + e.what() + ")");
   }
 
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  // Exact numbers: an exchange_rate keeps every digit Stripe wrote (exact_json.h).
+  nlohmann::json body = parseExact(response.body);
   if (response.status >= 200 && response.status < 300) {
     if (body.is_discarded() || !body.is_object()) {
       throw ledgerhost::Error(LH_E_TRANSIENT, what + ": malformed or truncated response body (" +

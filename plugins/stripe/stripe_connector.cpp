@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/connector_config.h"
+#include "exact_json.h"
 #include "stripe_events.h"
 #include "stripe_time.h"
 #include "webhook_signature.h"
@@ -219,7 +220,7 @@ void StripeConnector::composePayout(const std::string& payoutId, std::vector<jso
 
 void StripeConnector::emitAll(const std::vector<json>& events) const {
   for (const auto& e : events) {
-    const lh_status status = host().emit(e.dump());
+    const lh_status status = host().emit(dumpExact(e));
     if (status != LH_OK) {
       // The host names the bad field in its own log; the event's content (personal data) stays
       // out of ours.
@@ -311,7 +312,7 @@ void StripeConnector::verifyWebhook(const std::vector<ledgerhost::Header>& heade
 void StripeConnector::handleWebhook(const std::vector<ledgerhost::Header>& headers,
                                     std::string_view body) {
   (void)headers;
-  const json event = json::parse(body.begin(), body.end(), nullptr, false);
+  const json event = parseExact(body);
   if (event.is_discarded() || !event.is_object() || !event.contains("id") ||
       !event["id"].is_string() || !event.contains("type") || !event["type"].is_string()) {
     throw ledgerhost::Error(LH_E_INVALID_ARGUMENT,

@@ -2,6 +2,7 @@
 
 #include <ledgerhost/plugin.hpp>
 
+#include "exact_json.h"
 #include "stripe_money.h"
 #include "stripe_time.h"
 
@@ -100,24 +101,23 @@ void status(json& e, const json& object) {
   }
 }
 
-// The exchange rate exactly as Stripe wrote it. nlohmann keeps a float as a double, and dumps it in
-// the shortest text that reads back to the same double, which is the text Stripe sent for any rate
-// of at most 15 significant digits (Stripe's rates have 6); anything else is refused rather than
-// passed on rounded.
+// The exchange rate exactly as Stripe wrote it: the body was parsed with parseExact, which keeps a
+// JSON number's token instead of a double, so no digit is lost or invented. The canonical event
+// wants a plain decimal (digits, optionally a fraction).
 std::string rateText(const json& bt) {
-  const json& r = field(bt, "exchange_rate");
-  std::string text = r.is_number_integer() ? std::to_string(r.get<int64_t>()) : r.dump();
-  if (!r.is_number() || text.find_first_of("eE-") != std::string::npos) {
+  const std::optional<std::string> text = exactNumber(field(bt, "exchange_rate"));
+  const auto plainDecimal = [](const std::string& t) {
+    const size_t dot = t.find('.');
+    const auto digits = [&](size_t from, size_t to) {
+      return to > from && t.find_first_not_of("0123456789", from) >= to;
+    };
+    return dot == std::string::npos ? digits(0, t.size())
+                                    : digits(0, dot) && digits(dot + 1, t.size());
+  };
+  if (!text || !plainDecimal(*text)) {
     refuse(bt, "`exchange_rate` is not a plain positive decimal");
   }
-  size_t digits = 0;
-  for (char c : text) {
-    digits += (c >= '0' && c <= '9') ? 1 : 0;
-  }
-  if (digits > 15) {
-    refuse(bt, "`exchange_rate` has more digits than a double keeps exactly");
-  }
-  return text;
+  return *text;
 }
 
 json fees(const json& bt) {

@@ -18,8 +18,10 @@
 // Multi-currency: when `source` is expanded and the charge/refund's currency differs from the
 // balance transaction's (a EUR charge settled in USD), `amount` is the presentment amount (EUR) and
 // `settlement` holds the balance transaction's amount/fee/net (USD) with `exchange_rate` as Stripe
-// gave it (settlement units per presentment unit); top-level fee/net are omitted because they are
-// not known exactly in the presentment currency, and fees[] stay in the settlement currency.
+// gave it (settlement units per presentment unit), digit for digit: `bt` must come from parseExact
+// (exact_json.h), and the event must be written with dumpExact. Top-level fee/net are omitted
+// because they are not known exactly in the presentment currency; fees[] stay in the settlement
+// currency.
 //
 // Metadata events (charges, refunds, disputes streams and webhooks) carry the object's own id
 // (ch_, re_, dp_), its status, links and dates, and NO money fields: the money of these objects

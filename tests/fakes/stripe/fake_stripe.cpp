@@ -45,6 +45,29 @@ std::string kindOfId(std::string_view id) {
   return {};
 }
 
+// Stripe writes exchange_rate as a JSON number with every digit it has; a double would round a long
+// one. The fake keeps such a number as a marked string and writes it back as a bare number token.
+constexpr std::string_view kNumberMarker = "\x01number:";
+// How dump() writes the marker (a control character becomes \u00XX).
+constexpr std::string_view kDumpedNumberMarker = "\"\\u0001number:";
+
+Json exactNumber(const std::string& token) { return std::string(kNumberMarker) + token; }
+
+// The body as Stripe sends it (indented, marked numbers as bare tokens).
+std::string wire(const Json& value) {
+  std::string text = value.dump(2);
+  for (size_t at = text.find(kDumpedNumberMarker); at != std::string::npos;
+       at = text.find(kDumpedNumberMarker, at)) {
+    const size_t end = text.find('"', at + kDumpedNumberMarker.size());
+    text.erase(end, 1);
+    text.erase(at, kDumpedNumberMarker.size());
+  }
+  return text;
+}
+
+// What a client parsing the wire body sees (marked numbers as JSON numbers).
+Json clientView(const Json& value) { return Json::parse(wire(value)); }
+
 std::string errorBody(std::string type, std::string message, std::string code = {},
                       std::string param = {}) {
   Json error = Json::object();
@@ -290,7 +313,7 @@ FakeStripe::Created FakeStripe::addCharge(const ChargeSpec& spec) {
       spec.created, spec.availableOn != 0 ? spec.availableOn : spec.created + 2 * kDay, chargeId,
       description);
   if (converted) {
-    bt["exchange_rate"] = std::stod(spec.exchangeRate);
+    bt["exchange_rate"] = exactNumber(spec.exchangeRate);
   }
   const std::string btId = bt["id"].get<std::string>();
 
@@ -387,6 +410,17 @@ FakeStripe::Created FakeStripe::addStripeFee(int64_t amount, int64_t created,
                                              std::string description, std::string currency) {
   std::lock_guard lock(store_->mu);
   Json bt = store_->balanceTransaction("stripe_fee", "fee", -amount, 0, Json::array(), currency,
+                                       created, created, nullptr, std::move(description));
+  const std::string btId = bt["id"].get<std::string>();
+  store_->insert("balance_transactions", std::move(bt));
+  return {btId, btId};
+}
+
+FakeStripe::Created FakeStripe::addAdjustment(int64_t amount, int64_t created,
+                                              std::string description, std::string category,
+                                              std::string currency) {
+  std::lock_guard lock(store_->mu);
+  Json bt = store_->balanceTransaction("adjustment", category, amount, 0, Json::array(), currency,
                                        created, created, nullptr, std::move(description));
   const std::string btId = bt["id"].get<std::string>();
   store_->insert("balance_transactions", std::move(bt));
@@ -609,14 +643,14 @@ void FakeStripe::closeDispute(const std::string& disputeId, const std::string& s
 nlohmann::ordered_json FakeStripe::object(const std::string& kind, const std::string& id) const {
   std::lock_guard lock(store_->mu);
   Json* o = store_->find(kind, id);
-  return o == nullptr ? Json(nullptr) : *o;
+  return o == nullptr ? Json(nullptr) : clientView(*o);
 }
 
 std::vector<nlohmann::ordered_json> FakeStripe::objects(const std::string& kind) const {
   std::lock_guard lock(store_->mu);
   std::vector<Json> out;
   for (const auto* e : store_->sorted(kind)) {
-    out.push_back(e->object);
+    out.push_back(clientView(e->object));
   }
   return out;
 }
@@ -752,7 +786,7 @@ void FakeStripe::handleGet(const std::string& kind, const std::string& id, const
                             "resource_missing", "id"));
     return;
   }
-  res.json(200, store_->expand(*o, kind, req.params("expand[]")).dump(2));
+  res.json(200, wire(store_->expand(*o, kind, req.params("expand[]"))));
 }
 
 void FakeStripe::handleList(const std::string& kind, const FakeRequest& req, FakeResponse& res) {
@@ -915,7 +949,7 @@ void FakeStripe::handleList(const std::string& kind, const FakeRequest& req, Fak
   envelope["url"] = "/v1/" + kind;
   envelope["has_more"] = hasMore;
   envelope["data"] = std::move(data);
-  res.json(200, envelope.dump(2));
+  res.json(200, wire(envelope));
 }
 
 }  // namespace lh::fakes

@@ -63,7 +63,7 @@ class FakeStripe {
     int64_t created = 0;
     // Settlement (the balance transaction) when it differs from the presentment currency: the
     // settled amount in Stripe minor units of settlementCurrency, and the rate as Stripe shows
-    // it (a JSON number written from this text).
+    // it (written as a bare JSON number token from this text, digit for digit).
     std::string settlementCurrency{};  // empty: same as currency
     int64_t settledAmount = 0;
     std::string exchangeRate{};
@@ -139,6 +139,10 @@ class FakeStripe {
   // A fee billed on its own (type stripe_fee, reporting_category fee, -amount, source null).
   Created addStripeFee(int64_t amount, int64_t created, std::string description,
                        std::string currency = "usd");
+  // Any other balance change (type adjustment, source null): signed `amount` in Stripe minor
+  // units, no fee; `category` is its reporting_category (e.g. other_adjustment).
+  Created addAdjustment(int64_t amount, int64_t created, std::string description,
+                        std::string category = "other_adjustment", std::string currency = "usd");
   Created addPayout(const PayoutSpec& spec);
   std::string addInvoice(const InvoiceSpec& spec);
   std::string addCreditNote(const std::string& invoiceId, int64_t amount, int64_t created);
@@ -151,9 +155,10 @@ class FakeStripe {
   // Closes the dispute as "won" (adds the dispute_reversal balance transaction) or "lost".
   void closeDispute(const std::string& disputeId, const std::string& status, int64_t at);
 
-  // --- access
-  // ------------------------------------------------------------------------------------- The
-  // stored object (a copy), or null json when unknown. `kind` is the URL segment, e.g. "charges".
+  // --- access -----------------------------------------------------------------------------------
+  // The stored object (a copy), or null json when unknown. `kind` is the URL segment, e.g.
+  // "charges". As a client parsing the served body sees it: an exchange_rate is a JSON number (a
+  // double here, however many digits the wire token has).
   nlohmann::ordered_json object(const std::string& kind, const std::string& id) const;
   // Every stored object of a kind, newest first (as a list would return them). Objects keep the
   // fixtures' key order (ordered_json), as Stripe's own serialiser does.

@@ -235,6 +235,51 @@ TEST_F(StripeConnectorTest, MultiCurrencyChargeKeepsBothAmountsAndTheExchangeRat
   EXPECT_EQ(refunds[0]["settlement"]["amount"], (json{{"minor", 10845}, {"currency", "USD"}}));
 }
 
+TEST_F(StripeConnectorTest, AnExchangeRateKeepsEveryDigitStripeSentEvenBeyondADouble) {
+  // 20 significant digits: the nearest double is 1.0986543210987654 (and prints as such).
+  const std::string rate = "1.0986543210987654321";
+  ASSERT_NE(json::parse(rate).dump(), rate) << "the test needs a rate a double cannot hold";
+  fake_.addCharge({.amount = 10000,
+                   .currency = "eur",
+                   .created = kT0,
+                   .settlementCurrency = "usd",
+                   .settledAmount = 10986,
+                   .exchangeRate = rate,
+                   .fee = 349});
+  fake_.addPayout({.created = kT0 + kDay});
+  StripeHost& h = host();
+  h.syncAll("payouts");
+  std::vector<std::string> emitted;
+  for (const auto& b : h.sink().batches()) {
+    for (const auto& e : b.events) {
+      if (e.find("\"type\":\"payment\"") != std::string::npos) {
+        emitted.push_back(e);
+      }
+    }
+  }
+  ASSERT_EQ(emitted.size(), 1u);
+  EXPECT_EQ(json::parse(emitted[0])["settlement"]["exchange_rate"], rate);
+  // `raw` is the balance transaction as Stripe sent it: the same token, as a JSON number.
+  EXPECT_NE(emitted[0].find("\"exchange_rate\":" + rate + ","), std::string::npos) << emitted[0];
+}
+
+TEST_F(StripeConnectorTest, AnExchangeRateThatIsNotAPlainDecimalIsRefused) {
+  fake_.addCharge({.amount = 10000,
+                   .currency = "eur",
+                   .created = kT0,
+                   .settlementCurrency = "usd",
+                   .settledAmount = 10845,
+                   .exchangeRate = "1.0845e0",
+                   .fee = 345});
+  fake_.addPayout({.created = kT0 + kDay});
+  StripeHost& h = host();
+  Status s;
+  h.syncAll("payouts", "", &s);
+  EXPECT_EQ(s.code(), Code::Permanent) << s;
+  EXPECT_NE(s.message().find("exchange_rate"), std::string::npos) << s;
+  EXPECT_TRUE(h.sink().events().empty());
+}
+
 TEST_F(StripeConnectorTest, ZeroDecimalAndSpecialCaseCurrenciesConvertExactly) {
   fake_.addCharge({.amount = 5000, .currency = "jpy", .created = kT0, .fee = 180});
   fake_.addCharge({.amount = 50000, .currency = "isk", .created = kT0 + 1, .fee = 1000});
