@@ -83,7 +83,7 @@ TEST(ConfigCliTest, CheckAcceptsTheExamples) {
   const std::string stripe = (sourceDir() / "config" / "stripe-to-ledger.yaml").string();
   CliRun s = ledgerhost({"config", "check", stripe}, {kExampleEnv[0]});
   EXPECT_EQ(s.exitCode, 0) << s.err;
-  EXPECT_EQ(s.out, stripe + ": ok (1 tenant, 1 connection, 6 rules)\n");
+  EXPECT_EQ(s.out, stripe + ": ok (1 tenant, 1 connection, 9 rules)\n");
 }
 
 TEST(ConfigCliTest, CheckReportsEveryErrorAndExits2WithoutLeakingSecrets) {
@@ -122,7 +122,7 @@ TEST(ConfigCliTest, TestPassesTheShippedCases) {
                   "--cases", (sourceDir() / "config" / "tests" / "stripe-to-ledger").string()});
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("PASS payment ("));
-  EXPECT_THAT(r.out, ::testing::EndsWith("4 cases: 4 passed, 0 failed\n"));
+  EXPECT_THAT(r.out, ::testing::EndsWith("6 cases: 6 passed, 0 failed\n"));
   EXPECT_THAT(r.err, IsEmpty());
 }
 
@@ -148,7 +148,7 @@ TEST(ConfigCliTest, TestFailsAChangedMappingWithADiffAndExit1) {
                                "  +   Dr 6200  USD 3.20\n"
                                "      Cr 4000  USD 100.00\n"));
   EXPECT_THAT(r.out, HasSubstr("PASS refund_and_fee ("));
-  EXPECT_THAT(r.out, ::testing::EndsWith("4 cases: 3 passed, 1 failed\n"));
+  EXPECT_THAT(r.out, ::testing::EndsWith("6 cases: 5 passed, 1 failed\n"));
 }
 
 TEST(ConfigCliTest, UsageErrors) {

@@ -57,15 +57,16 @@ TEST(ConfigTestTest, ChangedMappingFailsWithADiff) {
   // An operator books refunds against revenue instead of the contra-revenue account.
   const fs::path file = dir.write(
       "stripe-to-ledger.yaml", replaced(readFile(sourceDir() / "config" / "stripe-to-ledger.yaml"),
-                                        "        debit: \"4100\"\n", "        debit: \"4000\"\n"));
+                                        "          - {debit: \"4100\", amount: amount}\n",
+                                        "          - {debit: \"4000\", amount: amount}\n"));
   const Config config = loadForTest(file);
   const fs::path cases = sourceDir() / "config" / "tests" / "stripe-to-ledger";
   lh::Result<SuiteResult> suite = runTestSuite(config, cases);
   ASSERT_TRUE(suite.isOk()) << suite.status();
-  ASSERT_EQ(suite->outcomes.size(), 4u);
-  EXPECT_EQ(suite->failed(), 1u);
-  EXPECT_EQ(suite->passed(), 3u);
-  const CaseOutcome& refund = suite->outcomes[3];
+  ASSERT_EQ(suite->outcomes.size(), 6u);
+  EXPECT_EQ(suite->failed(), 2u);  // refund_and_fee, refund_fee_returned
+  EXPECT_EQ(suite->passed(), 4u);
+  const CaseOutcome& refund = suite->outcomes[4];
   ASSERT_EQ(refund.name, "refund_and_fee");
   EXPECT_FALSE(refund.passed);
   EXPECT_EQ(refund.diff,
