@@ -21,12 +21,12 @@
 // of the event, at most 36 characters, so it fits QBO's `requestid` and batch `bId` and a retried
 // send is recognised by the target.
 //
-// Executing commands against accounting plugins is NOT here: the executor (issue 7) reads
-// pendingFor(target connection), calls the plugin's `execute`, then markSent / markFailed and
-// recordLink inside one UnitOfWork.
+// Executing commands against accounting plugins is NOT here: the executor
+// (pipeline/delivery_runner.h, docs/delivery.md) reads pendingAfter(target connection), calls the
+// plugin's `execute`, then markSent / markFailed and recordLink inside one UnitOfWork.
 //
-// Transactions: no method begins or commits. Every write (enqueue, markSent, markFailed, hold,
-// recordLink) runs inside the caller's UnitOfWork, on the same connection as the event and ledger
+// Transactions: no method begins or commits. Every write (enqueue, markSent, markFailed,
+// markWaiting, hold, recordLink) runs inside the caller's UnitOfWork, on the same connection as the event and ledger
 // stores, so the commands an event version queues commit with the version and its postings or not
 // at all. Writes outside one fail with Internal.
 //
@@ -154,6 +154,12 @@ class CommandStore {
   virtual lh::Result<std::vector<CommandRecord>> pendingFor(const std::string& targetConnection,
                                                             size_t limit) = 0;
 
+  // Up to `limit` Pending commands for `targetConnection` with an id greater than `afterId`,
+  // oldest first: lets the executor walk every pending command once per pass, past commands it
+  // keeps back (a held payout) that pendingFor would return again and again.
+  virtual lh::Result<std::vector<CommandRecord>> pendingAfter(const std::string& targetConnection,
+                                                              int64_t afterId, size_t limit) = 0;
+
   // Sent commands with needs_update set, for `targetConnection`, oldest first.
   virtual lh::Result<std::vector<CommandRecord>> needingUpdateFor(
       const std::string& targetConnection, size_t limit) = 0;
@@ -170,6 +176,12 @@ class CommandStore {
   // (the executor tries again later), Failed otherwise. InvalidArgument for an unknown id.
   // Write; needs the caller's transaction.
   virtual lh::Status markFailed(int64_t id, const std::string& error, bool retryable) = 0;
+
+  // Notes why a Pending command was not sent this time (the executor kept it back, e.g. "held:
+  // composition sums to X, payout is Y"): last_error = `reason`; status and attempts unchanged,
+  // since nothing was tried. InvalidArgument for an unknown id or a command that is not Pending.
+  // Write; needs the caller's transaction.
+  virtual lh::Status markWaiting(int64_t id, const std::string& reason) = 0;
 
   // Holds (`held` true) or releases (false: back to Pending) a command that is not Sent.
   // InvalidArgument for an unknown id or a Sent command. Write; needs the caller's transaction.

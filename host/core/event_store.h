@@ -131,6 +131,18 @@ class EventStore {
   virtual lh::Result<std::vector<StoredEvent>> versions(const std::string& tenant,
                                                         const EventKey& key) = 0;
 
+  // The current events of `tenant` from `connection` whose `links.<link>` (docs/events.md "Links
+  // and dates") equals one of `values`, in id order: e.g. everything a payout settled
+  // (link "payout"), for the delivery of its deposit (pipeline/delivery_runner.h). `link` must be
+  // a link name ([a-z_]+), else InvalidArgument; no values: an empty answer. Cost: there is no
+  // index on links (each index costs ingest a page write per event), so this reads every version
+  // of the connection's events through the key index's (tenant, connection) prefix and extracts
+  // the link from each payload: O(events of the connection) per call, whatever the number of
+  // values. Callers ask for many values in one call rather than one call per value.
+  virtual lh::Result<std::vector<StoredEvent>> currentLinkedTo(
+      const std::string& tenant, const std::string& connection, const std::string& link,
+      const std::vector<std::string>& values) = 0;
+
   // Calls `visit` for each of `tenant`'s events matching `filter`, in id order (the order they
   // were stored). Streams: holds one event at a time, whatever the table's size. `visit` may call
   // this store (reads, and writes inside a transaction the caller holds), but rows it writes may or

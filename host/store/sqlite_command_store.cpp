@@ -267,14 +267,16 @@ lh::Result<std::optional<CommandRecord>> SqliteCommandStore::byId(int64_t id) {
 }
 
 lh::Result<std::vector<CommandRecord>> SqliteCommandStore::listWhere(
-    const std::string& where, const std::string& targetConnection, size_t limit) {
+    const std::string& where, const std::string& targetConnection, size_t limit, int64_t afterId) {
   return guarded([&] { return "cannot list the commands of '" + targetConnection + "'"; },
                  [&]() -> lh::Result<std::vector<CommandRecord>> {
-                   SQLite::Statement q(db_.native(), std::string(kCommandSelect) +
-                                                         "WHERE target_connection = ?1 AND " +
-                                                         where + " ORDER BY id LIMIT ?2");
+                   SQLite::Statement q(db_.native(),
+                                       std::string(kCommandSelect) +
+                                           "WHERE target_connection = ?1 AND " + where +
+                                           " AND id > ?3 ORDER BY id LIMIT ?2");
                    q.bind(1, targetConnection);
                    q.bind(2, static_cast<int64_t>(limit));
+                   q.bind(3, afterId);
                    std::vector<CommandRecord> records;
                    while (q.executeStep()) {
                      LH_ASSIGN_OR_RETURN(CommandRecord record, readCommand(q));
@@ -287,6 +289,11 @@ lh::Result<std::vector<CommandRecord>> SqliteCommandStore::listWhere(
 lh::Result<std::vector<CommandRecord>> SqliteCommandStore::pendingFor(
     const std::string& targetConnection, size_t limit) {
   return listWhere("status = 'pending'", targetConnection, limit);
+}
+
+lh::Result<std::vector<CommandRecord>> SqliteCommandStore::pendingAfter(
+    const std::string& targetConnection, int64_t afterId, size_t limit) {
+  return listWhere("status = 'pending'", targetConnection, limit, afterId);
 }
 
 lh::Result<std::vector<CommandRecord>> SqliteCommandStore::needingUpdateFor(
@@ -353,6 +360,23 @@ lh::Status SqliteCommandStore::markFailed(int64_t id, const std::string& error, 
                    q.bind(3, retryable ? 1 : 0);
                    if (q.exec() == 0) {
                      return lh::invalidArgument("no command " + std::to_string(id));
+                   }
+                   return lh::Status::ok();
+                 });
+}
+
+lh::Status SqliteCommandStore::markWaiting(int64_t id, const std::string& reason) {
+  LH_RETURN_IF_ERROR(db_.requireTransaction("noting why a command waits"));
+  return guarded([&] { return "cannot note why command " + std::to_string(id) + " waits"; },
+                 [&]() -> lh::Status {
+                   SQLite::Statement q(db_.native(),
+                                       std::string("UPDATE commands SET last_error = ?2, "
+                                                   "updated_at = ") +
+                                           kNow + " WHERE id = ?1 AND status = 'pending'");
+                   q.bind(1, id);
+                   q.bind(2, reason);
+                   if (q.exec() == 0) {
+                     return lh::invalidArgument("no pending command " + std::to_string(id));
                    }
                    return lh::Status::ok();
                  });

@@ -9,7 +9,7 @@
 // updates it (the object exists at that target); only its payload, event version and
 // needs_update change. See core/command_queue.h for the rest of the contract.
 //
-// Transactions: writes (enqueue, markSent, markFailed, hold, recordLink) must run inside a
+// Transactions: writes (enqueue, markSent, markFailed, markWaiting, hold, recordLink) must run inside a
 // transaction the caller holds on the same Database (SqliteUnitOfWork); outside one they fail with
 // Internal and write nothing. Reads run inside or outside one.
 //
@@ -40,12 +40,15 @@ class SqliteCommandStore final : public core::CommandStore {
   lh::Result<std::optional<core::CommandRecord>> byId(int64_t id) override;
   lh::Result<std::vector<core::CommandRecord>> pendingFor(const std::string& targetConnection,
                                                           size_t limit) override;
+  lh::Result<std::vector<core::CommandRecord>> pendingAfter(const std::string& targetConnection,
+                                                            int64_t afterId, size_t limit) override;
   lh::Result<std::vector<core::CommandRecord>> needingUpdateFor(const std::string& targetConnection,
                                                                 size_t limit) override;
   lh::Result<int64_t> countByStatus(const std::optional<std::string>& targetConnection,
                                     core::CommandStatus status) override;
   lh::Status markSent(int64_t id, const std::string& targetId) override;
   lh::Status markFailed(int64_t id, const std::string& error, bool retryable) override;
+  lh::Status markWaiting(int64_t id, const std::string& reason) override;
   lh::Status hold(int64_t id, bool held) override;
   lh::Status recordLink(const core::CommandLink& link) override;
   lh::Result<std::vector<core::CommandLink>> linksFor(
@@ -58,7 +61,7 @@ class SqliteCommandStore final : public core::CommandStore {
   Statements& statements();
   lh::Result<std::vector<core::CommandRecord>> listWhere(const std::string& where,
                                                          const std::string& targetConnection,
-                                                         size_t limit);
+                                                         size_t limit, int64_t afterId = 0);
 
   Database& db_;
   std::unique_ptr<Statements> statements_;  // prepared on first use

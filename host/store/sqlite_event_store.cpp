@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <exception>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -475,6 +476,41 @@ lh::Result<int64_t> SqliteEventStore::resetCursors(const std::string& connection
                    s.resetCursors.bindNoCopy(1, connection);
                    return static_cast<int64_t>(s.resetCursors.exec());
                  });
+}
+
+lh::Result<std::vector<StoredEvent>> SqliteEventStore::currentLinkedTo(
+    const std::string& tenant, const std::string& connection, const std::string& link,
+    const std::vector<std::string>& values) {
+  const bool linkName = !link.empty() && std::all_of(link.begin(), link.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || c == '_';
+  });
+  if (!linkName) {
+    return lh::invalidArgument("'" + link + "' is not a link name");
+  }
+  if (values.empty()) {
+    return std::vector<StoredEvent>();
+  }
+  return guarded(
+      [&] { return "cannot read the events linked to " + link + " ids"; },
+      [&]() -> lh::Result<std::vector<StoredEvent>> {
+        // Its own statement: rare (once per batch of payout commands) and its cost is the scan.
+        // The values travel as one JSON array bound to json_each, so the SQL text is fixed.
+        SQLite::Statement statement(
+            db_.native(), std::string(kEventSelect) +
+                              "WHERE e.tenant = ?1 AND e.connection = ?2 AND e.is_current = 1 "
+                              "AND json_extract(e.payload, ?3) IN (SELECT value FROM json_each(?4)) "
+                              "ORDER BY e.id");
+        statement.bind(1, tenant);
+        statement.bind(2, connection);
+        statement.bind(3, "$.links." + link);
+        statement.bind(4, nlohmann::json(values).dump());
+        std::vector<StoredEvent> events;
+        while (statement.executeStep()) {
+          LH_ASSIGN_OR_RETURN(StoredEvent stored, readEvent(statement));
+          events.push_back(std::move(stored));
+        }
+        return events;
+      });
 }
 
 }  // namespace lh::store

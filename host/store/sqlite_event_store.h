@@ -49,6 +49,9 @@ class SqliteEventStore final : public core::EventStore {
   lh::Result<std::optional<core::StoredEvent>> byId(const std::string& tenant, int64_t id) override;
   lh::Result<std::vector<core::StoredEvent>> versions(const std::string& tenant,
                                                       const core::EventKey& key) override;
+  lh::Result<std::vector<core::StoredEvent>> currentLinkedTo(
+      const std::string& tenant, const std::string& connection, const std::string& link,
+      const std::vector<std::string>& values) override;
   lh::Status scan(const std::string& tenant, const core::EventFilter& filter,
                   const Visitor& visit) override;
   lh::Result<int64_t> count(const std::string& tenant, const core::EventFilter& filter) override;

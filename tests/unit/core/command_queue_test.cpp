@@ -112,6 +112,13 @@ class FailingCommandStore final : public CommandStore {
   lh::Result<std::vector<CommandRecord>> pendingFor(const std::string& t, size_t n) override {
     return inner_.pendingFor(t, n);
   }
+  lh::Result<std::vector<CommandRecord>> pendingAfter(const std::string& t, int64_t a,
+                                                      size_t n) override {
+    return inner_.pendingAfter(t, a, n);
+  }
+  lh::Status markWaiting(int64_t id, const std::string& r) override {
+    return inner_.markWaiting(id, r);
+  }
   lh::Result<std::vector<CommandRecord>> needingUpdateFor(const std::string& t, size_t n) override {
     return inner_.needingUpdateFor(t, n);
   }

@@ -16,6 +16,19 @@ foreach(lh_engine_plugin pager books)
 endforeach()
 target_compile_definitions(lh_test_plugin_pager PRIVATE PAGER_SOURCE)
 target_compile_definitions(lh_test_plugin_books PRIVATE BOOKS_TARGET)
+# feed (a source emitting a file's events) and ledgerbook (a scripted accounting system kept in a
+# file) for the delivery tests: engine_plugins/delivery_plugins.cpp.
+foreach(lh_engine_plugin feed ledgerbook)
+  lh_add_plugin(lh_test_plugin_${lh_engine_plugin}
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/engine_plugins/delivery_plugins.cpp
+    OUTPUT_NAME ${lh_engine_plugin}
+    OUTPUT_DIRECTORY ${LH_ENGINE_PLUGIN_DIR}
+    LINK_LIBRARIES nlohmann_json::nlohmann_json)
+  set_target_properties(lh_test_plugin_${lh_engine_plugin} PROPERTIES CXX_STANDARD 17)
+  target_compile_options(lh_test_plugin_${lh_engine_plugin} PRIVATE -Wall -Wextra -Werror)
+endforeach()
+target_compile_definitions(lh_test_plugin_feed PRIVATE FEED_SOURCE)
+target_compile_definitions(lh_test_plugin_ledgerbook PRIVATE LEDGERBOOK_TARGET)
 
 lh_add_test(lh_pipeline_runtime_tests
   SOURCES
@@ -25,3 +38,6 @@ lh_add_test(lh_pipeline_runtime_tests
 target_compile_definitions(lh_pipeline_runtime_tests PRIVATE
   LH_ENGINE_PLUGIN_DIR="${LH_ENGINE_PLUGIN_DIR}")
 add_dependencies(lh_pipeline_runtime_tests lh_test_plugin_pager lh_test_plugin_books)
+# The command executor against feed + ledgerbook on temp SQLite files.
+target_sources(lh_pipeline_runtime_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/delivery_runner_test.cpp)
+add_dependencies(lh_pipeline_runtime_tests lh_test_plugin_feed lh_test_plugin_ledgerbook)

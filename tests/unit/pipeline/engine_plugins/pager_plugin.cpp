@@ -14,7 +14,8 @@
 //          occurred on 2026-01-(1 + i / 4) (non-decreasing with i). Fee i: "fee_<i>", 5 USD.
 //          A {"since": "YYYY-MM-DD"} cursor starts at the first event occurring on or after it.
 //   books  (BOOKS_TARGET): an accounting plugin with no streams and the command
-//          "create_sales_receipt", as a delivery target (its execute is not called: issue 7).
+//          "create_sales_receipt", as a delivery target: execute accepts every command (a
+//          SalesReceipt "sr-<idempotency key>"); the scripted target is delivery_plugins.cpp.
 #include <ledgerhost/plugin.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -137,6 +138,17 @@ LH_CONNECTOR(Pager, (ledgerhost::PluginInfo{"pager", "1.0.0", "test source pagin
 class Books : public ledgerhost::Connector {
  public:
   Books(ledgerhost::Host host, std::string_view) : Connector(host) {}
+
+  // Accepts every command: the SalesReceipt "sr-<idempotency key>" (the same on every re-send).
+  void execute(std::string_view commandsJson) override {
+    for (const json& command : json::parse(commandsJson)) {
+      host().respond(json{{"id", command["id"]},
+                          {"status", LH_OK},
+                          {"target_id", "sr-" + command["idempotency_key"].get<std::string>()},
+                          {"target_type", "SalesReceipt"}}
+                         .dump());
+    }
+  }
 };
 
 constexpr const char* kNoStreams[] = {nullptr};
