@@ -9,7 +9,7 @@ LH_CONNECTOR(lh::qbo::QboConnector,
                  .description = "QuickBooks Online: creates customers, invoices, payments, "
                                 "refunds, credit memos, deposits, journal entries; reads changes",
                  .kind = LH_KIND_ACCOUNTING,
-                 .flags = LH_PLUGIN_FLAG_WEBHOOKS,
+                 .flags = LH_PLUGIN_FLAG_WEBHOOKS | LH_PLUGIN_FLAG_OAUTH2,
                  .config_schema = lh::qbo::kConfigSchema,
                  .streams = lh::qbo::kStreams,
                  .commands = lh::qbo::kCommands,

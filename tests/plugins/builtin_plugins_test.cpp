@@ -52,7 +52,7 @@ std::vector<Expected> allExpected() {
        {{"api_login_id", "5KP3u95bQpv"}, {"transaction_key", "346HZ32z3fP4hTG2"}}},
       {"qbo",
        LH_KIND_ACCOUNTING,
-       LH_PLUGIN_FLAG_WEBHOOKS,
+       LH_PLUGIN_FLAG_WEBHOOKS | LH_PLUGIN_FLAG_OAUTH2,
        {"cdc"},
        {"create_customer", "create_invoice", "create_payment", "create_refund_receipt",
         "create_credit_memo", "create_deposit", "create_journal_entry"},
@@ -285,6 +285,9 @@ TEST_P(BuiltinPluginTest, ReadIsHonestlyNotImplementedYet) {
   if (GetParam().name == "stripe") {
     GTEST_SKIP() << "stripe reads: tests/plugins/stripe";
   }
+  if (GetParam().name == "qbo") {
+    GTEST_SKIP() << "qbo reads: tests/plugins/qbo";
+  }
   FakeHost host;
   lh_instance* instance = nullptr;
   ASSERT_EQ(create(host, GetParam().minimal_config.dump(), &instance), LH_OK)
@@ -307,6 +310,9 @@ TEST_P(BuiltinPluginTest, ReadIsHonestlyNotImplementedYet) {
 }
 
 TEST_P(BuiltinPluginTest, ExecuteAndWebhooksAreNotSupportedYet) {
+  if (GetParam().name == "qbo") {
+    GTEST_SKIP() << "qbo execute and webhooks: tests/plugins/qbo";
+  }
   FakeHost host;
   lh_instance* instance = nullptr;
   ASSERT_EQ(create(host, GetParam().minimal_config.dump(), &instance), LH_OK);
