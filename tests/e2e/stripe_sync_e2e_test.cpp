@@ -353,6 +353,34 @@ TEST_F(StripeSyncE2eTest, SyncSinceReadsFromThatDayOnly) {
   EXPECT_THAT(cursors.out, Not(HasSubstr("since")));
 }
 
+TEST_F(StripeSyncE2eTest, RateLimitsAndServerErrorsAreRetriedAndChangeNothing) {
+  buildPayoutDay();
+  const auto config = writeConfig();
+  // The payout composition read gets a 429 and then a 503 before its real answer.
+  fake_->injectRateLimit(1, std::nullopt, "^/v1/balance_transactions$");
+  fake_->injectServerError(503, 1, std::nullopt, "^/v1/balance_transactions$");
+  const CliResult r = sync(config);
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_EQ(totals(r)["ok"], true);
+  // One composition read per payout, and the two refused attempts before the first one's answer.
+  EXPECT_EQ(fake_->requestCount("/v1/balance_transactions"), 2u + 2u);
+  std::map<std::string, int64_t> books = trialBalance(config);
+  EXPECT_EQ(books[kClearing], 0);
+  EXPECT_EQ(books[kBank], expectedBooks(*fake_).paidOut);
+}
+
+TEST_F(StripeSyncE2eTest, ARefusedKeyStopsTheConnectionAsNeedingReauthorisation) {
+  buildPayoutDay();
+  const auto config = writeConfig();
+  const std::string wrong = "sk_live_51RefusedKeyZyxwvutsrqponm";
+  ASSERT_EQ(setenv("STRIPE_API_KEY", wrong.c_str(), 1), 0);
+  const CliResult r = sync(config);
+  EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("ledgerhost connect stripe"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr(wrong.substr(8))));
+  EXPECT_EQ(entriesChecked(config), 0);
+}
+
 TEST_F(StripeSyncE2eTest, SyncShowsTestOrLiveModeAndNeverTheKey) {
   for (const std::string key :
        {"sk_test_51E2eTestKeyAbcdefghijklmno", "rk_live_51E2eLiveKeyPqrstuv"}) {
