@@ -51,6 +51,10 @@ struct Event {
   std::string occurred_at;  // RFC 3339, as emitted
   nlohmann::json body;      // the whole canonical event, including `raw`
   std::string checksum;     // lower-case hex sha256 of the canonical serialisation of `body`
+                            // without `revision`
+  // The optional `revision`: the source's ordering of this object's states (docs/events.md).
+  // Outside the checksum, so the same state read again later is not a new version.
+  std::optional<int64_t> revision;
 };
 
 // A stored version of an event: the envelope the host owns plus the event.

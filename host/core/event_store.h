@@ -9,8 +9,18 @@
 //   - the raw payload: the event exactly as the connector emitted it (its JSON text, byte for
 //     byte, including the source object `raw`) with the sha256 of those bytes (payloadSha256,
 //     event_validator.h): the audit trail. Deduplicated before writing: bytes identical to the
-//     key's current version, or any text with the same checksum, store nothing.
+//     key's current version, or any text with the same checksum, store nothing; nor does a stale
+//     state (below).
 // And the cursors: each connection's position in each of its streams (the connector's JSON).
+//
+// Stale states: deliveries arrive out of order (a webhook for an invoice's `finalized` after the
+// `paid` one was read), so a text whose checksum differs from the current version's is not always
+// newer. It is Stale, and nothing is written, when
+//   - it and the current version both carry a `revision` (Event::revision) and its is lower; or
+//   - it carries no revision and its checksum is that of an earlier version of the key (a state
+//     the object already left).
+// Otherwise it is a new version. Equal revisions with different content are a new version (the
+// connector's mapping changed).
 //
 // Transactions: no method begins, commits or rolls back. Every write (upsert, setCursor,
 // resetCursor, resetCursors) runs inside the caller's write transaction, the UnitOfWork
@@ -48,6 +58,7 @@ enum class UpsertOutcome {
   Inserted,    // first event for the key: version 1
   NewVersion,  // new checksum for the key: version N+1, which superseded version N
   Unchanged,   // same checksum as the current version: nothing written
+  Stale,       // an older state than the current version (see "Stale states"): nothing written
 };
 
 // "inserted", "new_version", "unchanged".
@@ -59,6 +70,8 @@ inline std::string_view upsertOutcomeName(UpsertOutcome outcome) {
       return "new_version";
     case UpsertOutcome::Unchanged:
       return "unchanged";
+    case UpsertOutcome::Stale:
+      return "stale";
   }
   return "unknown";
 }
@@ -103,8 +116,8 @@ class EventStore {
 
   // Stores `event` for `tenant` and `connection` under its key (see the file comment), with
   // `payload` (the exact text it was validated from; `payloadSha256` = payloadSha256(payload)) as
-  // the raw payload of a new version. One indexed lookup decides; an Unchanged call writes
-  // nothing. `event` must come from EventValidator (type, external id, occurred_at and checksum
+  // the raw payload of a new version. One indexed lookup decides (a second one, on the same
+  // index, only for a changed text without a revision); Unchanged and Stale calls write nothing. `event` must come from EventValidator (type, external id, occurred_at and checksum
   // consistent with its body); `ingestedAtMs` is recorded on a new version. Write; needs the
   // caller's transaction.
   virtual lh::Result<UpsertResult> upsert(const std::string& tenant, const std::string& connection,

@@ -599,7 +599,22 @@ lh::Result<Event> EventValidator::validateJson(nlohmann::json body) const {
   event.type = type;
   event.external_id = member(body, "external_id")->get_ref<const std::string&>();
   event.occurred_at = member(body, "occurred_at")->get_ref<const std::string&>();
-  LH_ASSIGN_OR_RETURN(event.checksum, eventChecksum(body));
+  // `revision` orders states of the source object; it stays out of the checksum so the same state
+  // read again at a later revision is recognised as unchanged. Taken out and put back rather than
+  // copying a body that holds the whole raw object.
+  if (auto it = body.find("revision"); it != body.end()) {
+    if (it->is_number_unsigned() &&
+        it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return lh::invalidArgument("/revision: must be at most 9223372036854775807");
+    }
+    event.revision = it->get<int64_t>();
+    body.erase(it);
+  }
+  lh::Result<std::string> checksum = eventChecksum(body);
+  if (event.revision) {
+    body["revision"] = *event.revision;
+  }
+  LH_ASSIGN_OR_RETURN(event.checksum, std::move(checksum));
   event.body = std::move(body);
   return event;
 }

@@ -26,7 +26,8 @@
 // name fields, types, codes and amounts, never the text of a string value (descriptions, names and
 // e-mails are personal data and error messages reach logs).
 //
-// The checksum (Event::checksum) is the lower-case hex sha256 of canonicalEventJson(body): the body
+// The checksum (Event::checksum) is the lower-case hex sha256 of canonicalEventJson(body without
+// its optional `revision` member, which orders states and is not a state itself): the body
 // as nlohmann::json dumps it compactly — object keys sorted bytewise (nlohmann::json keeps objects
 // in a std::map), no whitespace, strings in UTF-8 as is (only '"', '\\' and control characters
 // escaped), integers in decimal, other numbers in nlohmann's shortest round-trip form. So the

@@ -255,8 +255,9 @@ lh::Status Ingestor::ingestInUnit(IngestPage& page, IngestStats& stats) {
     LH_ASSIGN_OR_RETURN(UpsertResult result,
                         store_.upsert(page.tenant, page.connection, event, text, sha, now));
     LH_RETURN_IF_ERROR(fault(FaultPoint::AfterUpsert, i));
-    if (result.outcome == UpsertOutcome::Unchanged) {
+    if (result.outcome == UpsertOutcome::Unchanged || result.outcome == UpsertOutcome::Stale) {
       ++stats.unchanged;
+      stats.stale += result.outcome == UpsertOutcome::Stale ? 1 : 0;
       continue;
     }
     if (result.outcome == UpsertOutcome::Inserted) {

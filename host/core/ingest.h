@@ -10,7 +10,8 @@
 //     2. otherwise it is validated (EventValidator), unless the page brings it validated; an
 //        invalid event becomes a reject (field path, external id when readable) and the page goes
 //        on;
-//     3. otherwise it is upserted: inserted, new version, or unchanged (same checksum);
+//     3. otherwise it is upserted: inserted, new version, or unchanged (same checksum, or an older
+//        state than the current version: event_store.h "Stale states");
 //     4. an inserted or new version is handed to the onChanged hook (posting, delivery: the next
 //        stage), in the same unit of work;
 //   then the page's cursor is set, and the unit commits.
@@ -67,7 +68,8 @@ struct IngestReject {
 struct IngestStats {
   int64_t inserted = 0;
   int64_t new_versions = 0;
-  int64_t unchanged = 0;  // by identical bytes or by identical checksum
+  int64_t unchanged = 0;  // by identical bytes or by identical checksum, or stale
+  int64_t stale = 0;      // of `unchanged`: older states than the current version (event_store.h)
   int64_t rejected = 0;
   std::vector<IngestReject> rejects;
   // Every inserted or new version, in page order, as stored: for the stages after storage.

@@ -26,10 +26,10 @@ using core::StoredEvent;
 using core::UpsertOutcome;
 using core::UpsertResult;
 
-// Columns 0..10 of a full event row: what readEvent decodes.
+// Columns 0..11 of a full event row: what readEvent decodes.
 constexpr const char* kEventSelect =
     "SELECT e.id, e.tenant, e.connection, e.type, e.external_id, e.version, e.is_current, "
-    "e.checksum, e.occurred_at, e.ingested_at_ms, e.payload FROM events e ";
+    "e.checksum, e.occurred_at, e.ingested_at_ms, e.payload, e.revision FROM events e ";
 
 // Resets a cached statement whatever happens: the next use starts clean, and a half-read SELECT
 // does not keep a read snapshot open on the connection.
@@ -73,6 +73,9 @@ lh::Result<StoredEvent> readEvent(SQLite::Statement& row) {
     stored.event.body = nlohmann::json::parse(text, text + payload.getBytes());
   } catch (const nlohmann::json::exception&) {
     return unreadable(stored.id, "its raw payload is not JSON");
+  }
+  if (!row.getColumn(11).isNull()) {
+    stored.event.revision = row.getColumn(11).getInt64();
   }
   return stored;
 }
@@ -153,13 +156,18 @@ auto guarded(const Context& context, const Body& body) -> decltype(body()) {
 struct SqliteEventStore::Statements {
   explicit Statements(SQLite::Database& db)
       : latestByKey(db,
-                    "SELECT id, version, is_current, checksum, payload_sha256 FROM events "
+                    "SELECT id, version, is_current, checksum, payload_sha256, revision "
+                    "FROM events "
                     "WHERE tenant = ?1 AND connection = ?2 AND type = ?3 AND external_id = ?4 "
                     "ORDER BY version DESC LIMIT 1"),
+        earlierChecksum(db,
+                        "SELECT 1 FROM events WHERE tenant = ?1 AND connection = ?2 AND "
+                        "type = ?3 AND external_id = ?4 AND checksum = ?5 LIMIT 1"),
         insertEvent(db,
                     "INSERT INTO events (tenant, connection, type, external_id, version, "
                     "is_current, checksum, payload, payload_sha256, occurred_at, occurred_at_ms, "
-                    "ingested_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11)"),
+                    "ingested_at_ms, revision) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         supersede(db,
                   "UPDATE events SET is_current = 0, superseded_by = ?1 "
                   "WHERE id = ?2 AND is_current = 1"),
@@ -186,6 +194,7 @@ struct SqliteEventStore::Statements {
                       "WHERE connection = ?1 ORDER BY stream") {}
 
   SQLite::Statement latestByKey;
+  SQLite::Statement earlierChecksum;
   SQLite::Statement insertEvent;
   SQLite::Statement supersede;
   SQLite::Statement byId;
@@ -246,6 +255,25 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
           return UpsertResult{UpsertOutcome::Unchanged, previous->id, previous->version,
                               std::nullopt};
         }
+        // An older state of the object than the current version, by the source's own order.
+        const SQLite::Column revision = s.latestByKey.getColumn(5);
+        if (event.revision && !revision.isNull() && *event.revision < revision.getInt64()) {
+          return UpsertResult{UpsertOutcome::Stale, previous->id, previous->version, std::nullopt};
+        }
+      }
+    }
+    // Without a revision to order by, a state the key already had before is a late replay (a
+    // webhook delivered out of order, an old page read again), not a change back: objects that
+    // carry money move forward (open -> paid, pending -> booked).
+    if (previous && !event.revision) {
+      ResetOnExit reset(s.earlierChecksum);
+      s.earlierChecksum.bindNoCopy(1, tenant);
+      s.earlierChecksum.bindNoCopy(2, connection);
+      s.earlierChecksum.bindNoCopy(3, typeName);
+      s.earlierChecksum.bindNoCopy(4, event.external_id);
+      s.earlierChecksum.bindNoCopy(5, event.checksum);
+      if (s.earlierChecksum.executeStep()) {
+        return UpsertResult{UpsertOutcome::Stale, previous->id, previous->version, std::nullopt};
       }
     }
 
@@ -264,6 +292,11 @@ lh::Result<UpsertResult> SqliteEventStore::upsert(
       s.insertEvent.bindNoCopy(9, event.occurred_at);
       s.insertEvent.bind(10, *occurredAtMs);
       s.insertEvent.bind(11, ingestedAtMs);
+      if (event.revision) {
+        s.insertEvent.bind(12, *event.revision);
+      } else {
+        s.insertEvent.bind(12);
+      }
       s.insertEvent.exec();
       id = db_.native().getLastInsertRowid();
     }

@@ -148,17 +148,28 @@ TEST_F(SqliteEventStoreTest, SameChecksumIsANoOp) {
   EXPECT_EQ(queryInt(db_->native(), "SELECT ingested_at_ms FROM events"), 1000);
 }
 
+// `text` with a `revision` member.
+std::string withRevision(const std::string& text, int64_t revision) {
+  nlohmann::json event = nlohmann::json::parse(text);
+  event["revision"] = revision;
+  return event.dump();
+}
+
 TEST_F(SqliteEventStoreTest, NewChecksumAddsAVersionThatSupersedesTheOld) {
-  const UpsertResult v1 = put("acme", "stripe", eventText("payment", "txn_1", 1000));
-  const UpsertResult v2 = put("acme", "stripe", eventText("payment", "txn_1", 1500));
+  const UpsertResult v1 =
+      put("acme", "stripe", withRevision(eventText("payment", "txn_1", 1000), 1));
+  const UpsertResult v2 =
+      put("acme", "stripe", withRevision(eventText("payment", "txn_1", 1500), 2));
   EXPECT_EQ(v2.outcome, UpsertOutcome::NewVersion);
   EXPECT_EQ(v2.version, 2);
   EXPECT_NE(v2.id, v1.id);
   ASSERT_TRUE(v2.superseded_id.has_value());
   EXPECT_EQ(*v2.superseded_id, v1.id);
 
-  // Going back to the first content is a change too: version 3.
-  const UpsertResult v3 = put("acme", "stripe", eventText("payment", "txn_1", 1000));
+  // Going back to the first content at a later revision is a change too: version 3 (without
+  // revisions it would be a late replay: WithoutRevisionAStateTheKeyAlreadyLeftIsStale).
+  const UpsertResult v3 =
+      put("acme", "stripe", withRevision(eventText("payment", "txn_1", 1000), 3));
   EXPECT_EQ(v3.outcome, UpsertOutcome::NewVersion);
   EXPECT_EQ(v3.version, 3);
   EXPECT_EQ(v3.superseded_id, v2.id);
@@ -190,6 +201,48 @@ TEST_F(SqliteEventStoreTest, NewChecksumAddsAVersionThatSupersedesTheOld) {
                      "SELECT superseded_by FROM events WHERE id = " + std::to_string(v1.id)),
             v2.id);
   EXPECT_EQ(queryInt(db_->native(), "SELECT COUNT(*) FROM events WHERE is_current = 1"), 1);
+}
+
+TEST_F(SqliteEventStoreTest, AnOlderRevisionIsStaleAndWritesNothing) {
+  const std::string open = withRevision(eventText("invoice", "in_1", 1000), 100);
+  const std::string paid = withRevision(eventText("invoice", "in_1", 1200), 200);
+  EXPECT_EQ(put("acme", "stripe", paid).outcome, UpsertOutcome::Inserted);
+  // The older state arrives late: nothing stored, the current version stays.
+  const UpsertResult late = put("acme", "stripe", open);
+  EXPECT_EQ(late.outcome, UpsertOutcome::Stale);
+  EXPECT_EQ(late.version, 1);
+  EXPECT_EQ(rows("events"), 1);
+  auto current = store_->current("acme", EventKey{"stripe", EventType::Invoice, "in_1"});
+  ASSERT_TRUE(current.isOk() && current->has_value());
+  EXPECT_EQ((*current)->event.body["amount"]["minor"], 1200);
+  EXPECT_EQ((*current)->event.revision, 200);
+  // A newer revision is a new version; the same state at a later revision is unchanged (the
+  // revision is outside the checksum).
+  EXPECT_EQ(put("acme", "stripe", withRevision(eventText("invoice", "in_1", 1300), 300)).outcome,
+            UpsertOutcome::NewVersion);
+  EXPECT_EQ(put("acme", "stripe", withRevision(eventText("invoice", "in_1", 1300), 400)).outcome,
+            UpsertOutcome::Unchanged);
+  EXPECT_EQ(rows("events"), 2);
+}
+
+TEST_F(SqliteEventStoreTest, WithoutRevisionAStateTheKeyAlreadyLeftIsStale) {
+  const std::string v1 = eventText("payout", "po_1", 1000);
+  const std::string v2 = eventText("payout", "po_1", 900);
+  EXPECT_EQ(put("acme", "stripe", v1).outcome, UpsertOutcome::Inserted);
+  EXPECT_EQ(put("acme", "stripe", v2).outcome, UpsertOutcome::NewVersion);
+  EXPECT_EQ(put("acme", "stripe", v1).outcome, UpsertOutcome::Stale);
+  EXPECT_EQ(rows("events"), 2);
+  // A state never seen before is still a change.
+  EXPECT_EQ(put("acme", "stripe", eventText("payout", "po_1", 800)).outcome,
+            UpsertOutcome::NewVersion);
+}
+
+TEST_F(SqliteEventStoreTest, RevisionIsKeptOutOfTheChecksum) {
+  const std::string text = eventText("payment", "txn_9", 500);
+  EXPECT_EQ(validated(text).checksum, validated(withRevision(text, 7)).checksum);
+  EXPECT_EQ(validated(withRevision(text, 7)).revision, 7);
+  EXPECT_FALSE(validated(text).revision.has_value());
+  EXPECT_FALSE(validator_.validate(withRevision(text, -1)).isOk());
 }
 
 TEST_F(SqliteEventStoreTest, TheKeyIsTenantConnectionTypeAndExternalId) {
