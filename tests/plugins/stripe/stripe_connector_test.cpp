@@ -235,6 +235,30 @@ TEST_F(StripeConnectorTest, MultiCurrencyChargeKeepsBothAmountsAndTheExchangeRat
   EXPECT_EQ(refunds[0]["settlement"]["amount"], (json{{"minor", 10845}, {"currency", "USD"}}));
 }
 
+TEST_F(StripeConnectorTest, FeesAreItemisedByTypeFromFeeDetails) {
+  fake_.addCharge({.amount = 5000, .created = kT0, .fee = 175, .applicationFee = 150});
+  fake_.addPayout({.created = kT0 + kDay});
+  StripeHost& h = host();
+  h.syncAll("payouts");
+  const auto payments = ofType(h.sink().events(), "payment");
+  ASSERT_EQ(payments.size(), 1u);
+  const json& p = payments[0];
+  const json details = json::parse(
+      fake_.object("balance_transactions", p["external_id"].get<std::string>())["fee_details"]
+          .dump());
+  ASSERT_EQ(details.size(), 2u);
+  ASSERT_EQ(p["fees"].size(), details.size());
+  int64_t sum = 0;
+  for (size_t i = 0; i < details.size(); ++i) {
+    EXPECT_EQ(p["fees"][i]["type"], details[i]["type"]);
+    EXPECT_EQ(p["fees"][i]["amount"]["minor"], details[i]["amount"]);
+    sum += p["fees"][i]["amount"]["minor"].get<int64_t>();
+  }
+  EXPECT_EQ(p["fees"][0]["type"], "stripe_fee");
+  EXPECT_EQ(p["fees"][1]["type"], "application_fee");
+  EXPECT_EQ(p["fee"]["minor"], sum);
+}
+
 TEST_F(StripeConnectorTest, AnExchangeRateKeepsEveryDigitStripeSentEvenBeyondADouble) {
   // 20 significant digits: the nearest double is 1.0986543210987654 (and prints as such).
   const std::string rate = "1.0986543210987654321";
