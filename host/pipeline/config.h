@@ -28,11 +28,16 @@
 
 namespace lh::pipeline {
 
-// `store:` — the SQLite file.
+// `store:` — the SQLite file and the master key that encrypts plugin state (docs/secrets.md).
 struct StoreConfig {
   std::filesystem::path path;              // absolute or relative to the process' cwd: a relative
                                            // `path:` is resolved against the config file's dir
   std::optional<int64_t> busy_timeout_ms;  // `busy_timeout_ms:`; unset: the store's default
+  // `master_key:` (from ${env:VAR} or ${file:path}) or `master_key_file:`, decoded to exactly 32
+  // raw bytes. SECRET: never log it, never put it in a message. Unset: no key configured (plugins
+  // cannot store state; see store/sqlite_state_store.h). Also unset when secrets are not resolved.
+  std::optional<std::string> master_key;
+  int32_t master_key_id = 1;  // `master_key_id:` 1..255, recorded in every sealed value
 };
 
 // `connections.<name>:` — one account at one vendor, read (or written) by one plugin.

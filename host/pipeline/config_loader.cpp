@@ -20,6 +20,7 @@
 #include "pipeline/internal/text.h"
 #include "pipeline/internal/yaml_tree.h"
 #include "pipeline/json_schema.h"
+#include "pipeline/master_key.h"
 
 namespace lh::pipeline {
 namespace {
@@ -42,7 +43,8 @@ using Keys = std::vector<std::string>;
 const Keys kTopKeys = {"include",     "store",     "tenants",
                        "connections", "pipelines", "reconciliations"};
 const Keys kSections = {"tenants", "connections", "pipelines", "reconciliations"};
-const Keys kStoreKeys = {"path", "busy_timeout_ms"};
+const Keys kStoreKeys = {"path", "busy_timeout_ms", "master_key", "master_key_file",
+                         "master_key_id"};
 const Keys kTenantKeys = {"description", "base_currency", "accounts", "exchange_rates"};
 const Keys kAccountKeys = {"code", "name", "type"};
 const Keys kRateKeys = {"date", "from", "to", "rate"};
@@ -417,6 +419,70 @@ class Loader {
       }
     }
     config->store.busy_timeout_ms = intField(store, "busy_timeout_ms", ctx, 0, 3'600'000);
+    parseMasterKey(store, config);
+  }
+
+  // store.master_key / master_key_file / master_key_id (docs/secrets.md). No message ever quotes
+  // the key: it names the key, the variable or the file and says what shape was expected.
+  void parseMasterKey(const YamlNode& store, Config* config) {
+    const std::string ctx = "store";
+    if (std::optional<int64_t> id = intField(store, "master_key_id", ctx, 1, 255)) {
+      config->store.master_key_id = static_cast<int32_t>(*id);
+    }
+    const YamlNode* key = store.find("master_key");
+    const YamlNode* file = store.find("master_key_file");
+    if (key != nullptr && file != nullptr) {
+      error(file->pos, "store: give either 'master_key' or 'master_key_file', not both");
+      return;
+    }
+    if (key != nullptr) {
+      if (!key->isScalar() || scalarType(*key) == ScalarType::Null) {
+        error(key->pos, "store: 'master_key' must be a string, not " + describeKind(*key));
+        return;
+      }
+      if (!key->substituted) {
+        // A key typed into the file would travel with every copy of the config; and its text must
+        // not be echoed here either.
+        error(key->pos,
+              "store: 'master_key' must come from ${env:VAR} or ${file:path} (e.g. master_key: "
+              "${env:LEDGERHOST_MASTER_KEY}), not be written in the config; or use "
+              "'master_key_file'");
+        return;
+      }
+      if (key->unresolved || !options_.resolve_secrets) {
+        return;  // already reported, or `config test`: no secrets needed
+      }
+      lh::Result<std::string> decoded = decodeMasterKey(key->text);
+      if (!decoded.isOk()) {
+        error(key->pos, "store: 'master_key' " + decoded.status().message());
+        return;
+      }
+      config->store.master_key = std::move(decoded).value();
+      return;
+    }
+    if (file != nullptr) {
+      std::optional<std::string> path = stringValue(file, "master_key_file", ctx);
+      if (!path) {
+        return;
+      }
+      if (path->empty()) {
+        error(file->pos, "store: 'master_key_file' must not be empty");
+        return;
+      }
+      if (file->unresolved || !options_.resolve_secrets) {
+        return;
+      }
+      fs::path p(*path);
+      if (p.is_relative()) {
+        p = (store_.doc->dir / p).lexically_normal();
+      }
+      lh::Result<std::string> read = readMasterKeyFile(p);
+      if (!read.isOk()) {
+        error(file->pos, "store: 'master_key_file': " + read.status().message());
+        return;
+      }
+      config->store.master_key = std::move(read).value();
+    }
   }
 
   // ---- tenants --------------------------------------------------------------------------------

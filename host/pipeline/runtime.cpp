@@ -195,7 +195,8 @@ class ConnectionSession::PageSink final : public plugins::EventSink {
 // The connection's SqliteStateStore as the plugin-facing StateStore.
 class ConnectionSession::StateAdapter final : public plugins::StateStore {
  public:
-  StateAdapter(store::Database& db, std::string connection) : store_(db, std::move(connection)) {}
+  StateAdapter(store::Database& db, std::string connection, const store::StateCipher* cipher)
+      : store_(db, std::move(connection), cipher) {}
 
   lh::Result<std::optional<std::string>> get(std::string_view key) override {
     return store_.get(key);
@@ -255,6 +256,12 @@ lh::Result<std::unique_ptr<Runtime>> Runtime::open(Config config,
   if (!rt->options_.open && rt->config_.store.busy_timeout_ms) {
     open.busyTimeout = std::chrono::milliseconds(*rt->config_.store.busy_timeout_ms);
   }
+  if (rt->config_.store.master_key) {
+    // Plugin state is sealed with it (docs/secrets.md); without one, state_put fails clearly.
+    const auto keyId = static_cast<uint8_t>(rt->config_.store.master_key_id);
+    LH_ASSIGN_OR_RETURN(rt->cipher_,
+                        store::StateCipher::create(*rt->config_.store.master_key, keyId));
+  }
   LH_ASSIGN_OR_RETURN(rt->db_, store::Database::open(rt->config_.store.path, open));
 
   rt->events_ = std::make_unique<store::SqliteEventStore>(*rt->db_);
@@ -307,7 +314,8 @@ lh::Result<std::unique_ptr<ConnectionSession>> Runtime::connect(const std::strin
   std::unique_ptr<ConnectionSession> session(new ConnectionSession());
   session->connection_ = *connection;
   session->sink_ = std::make_unique<ConnectionSession::PageSink>(validator_);
-  session->state_ = std::make_unique<ConnectionSession::StateAdapter>(*db_, connection->name);
+  session->state_ =
+      std::make_unique<ConnectionSession::StateAdapter>(*db_, connection->name, cipher_.get());
   if (options_.http) {
     LH_ASSIGN_OR_RETURN(session->http_, options_.http(*connection));
   } else {

@@ -17,7 +17,8 @@
 // connect(name) makes the connection's PluginInstance with a HostContext whose services are: a
 // page-collecting EventSink (validates each emitted event with the canonical schema, so the plugin
 // hears of a bad event at emit time; keeps the batch of the last successful read), the
-// connection's SqliteStateStore, the runtime's clock, and an HTTP transport (by default the net
+// connection's SqliteStateStore (sealed with config.store.master_key; docs/secrets.md), the
+// runtime's clock, and an HTTP transport (by default the net
 // stack: ConnectionClient with the default retry policy, breaker and no host-side rate limit,
 // behind PluginHttpTransport; the config has no per-connection HTTP settings yet).
 //
@@ -49,6 +50,7 @@
 #include "plugins/plugin_instance.h"
 #include "plugins/registry.h"
 #include "store/database.h"
+#include "store/state_cipher.h"
 
 namespace lh::pipeline {
 
@@ -167,6 +169,7 @@ class Runtime {
   RuntimeOptions options_;
   std::function<int64_t()> clock_;
   std::unique_ptr<FunctionClock> pluginClock_;
+  std::unique_ptr<store::StateCipher> cipher_;  // from config.store.master_key; null without one
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<core::EventStore> events_;
   std::unique_ptr<core::LedgerStore> ledgerStore_;

@@ -72,6 +72,8 @@ const char* callName(HostContext::Call call) {
     case HostContext::Call::VerifyWebhook: return "webhook verify";
     case HostContext::Call::HandleWebhook: return "webhook handle";
     case HostContext::Call::Destroy: return "destroy";
+    case HostContext::Call::OAuthUrl: return "oauth2 authorization_url";
+    case HostContext::Call::OAuthComplete: return "oauth2 complete";
   }
   return "unknown";
 }
@@ -119,6 +121,7 @@ void HostContext::recordError(lh_status code, std::string message) {
   }
   record_.errorSet = true;
   record_.errorCode = code;
+  record_.serviceError = message;
   record_.errorMessage = std::move(message);
 }
 
@@ -138,7 +141,8 @@ lh_status HostContext::httpCb(lh_ctx* ctx, const lh_http_request* request,
   }
   HostContext* host = self(ctx);
   try {
-    if (!host->allowed({Call::Read, Call::Execute, Call::HandleWebhook}, "http")) {
+    if (!host->allowed({Call::Read, Call::Execute, Call::HandleWebhook, Call::OAuthComplete},
+                       "http")) {
       return LH_E_INVALID_ARGUMENT;
     }
     if (request == nullptr || response == nullptr) {
@@ -362,7 +366,11 @@ void HostContext::setErrorCb(lh_ctx* ctx, lh_status code, const char* message,
   try {
     std::string text = validSpan(message, len) ? std::string(view(message, len))
                                                : std::string("(set_error: NULL message)");
-    self(ctx)->recordError(code, std::move(text));
+    HostContext* host = self(ctx);
+    // The plugin's own detail: it replaces the message, not the service error kept beside it.
+    const std::string serviceError = std::move(host->record_.serviceError);
+    host->recordError(code, std::move(text));
+    host->record_.serviceError = serviceError;
   } catch (...) {
     // Out of memory while copying the message: the status code still reaches the host.
   }
@@ -374,7 +382,8 @@ lh_status HostContext::respondCb(lh_ctx* ctx, const char* json, size_t len) noex
   }
   HostContext* host = self(ctx);
   try {
-    if (!host->allowed({Call::Execute, Call::HandleWebhook}, "respond")) {
+    if (!host->allowed(
+            {Call::Execute, Call::HandleWebhook, Call::OAuthUrl, Call::OAuthComplete}, "respond")) {
       return LH_E_INVALID_ARGUMENT;
     }
     if (json == nullptr || len == 0) {

@@ -30,7 +30,18 @@ class HostContext {
   // The plugin entry point being called; decides which services are allowed (e.g. `emit` only
   // during Read or HandleWebhook, `respond` only during Execute or HandleWebhook, no HTTP during
   // Create, as sdk.h says).
-  enum class Call { None, Create, Read, Execute, VerifyWebhook, HandleWebhook, Destroy };
+  // OAuthUrl / OAuthComplete are the lh.oauth2/1 calls: `respond` in both, `http` in the second.
+  enum class Call {
+    None,
+    Create,
+    Read,
+    Execute,
+    VerifyWebhook,
+    HandleWebhook,
+    Destroy,
+    OAuthUrl,
+    OAuthComplete
+  };
 
   // What the plugin handed back during one call.
   struct CallRecord {
@@ -41,6 +52,10 @@ class HostContext {
     bool errorSet = false;               // set_error was called (or a host service failed)
     lh_status errorCode = LH_OK;         // the last error's code
     std::string errorMessage;            // the last error's message (copied, capped)
+    // The last error a host service (state_put, http, ...) reported during the call. Kept apart
+    // because a plugin's own set_error usually replaces it with less detail ("host service
+    // state_put failed"); PluginInstance appends it to the call's error.
+    std::string serviceError;
   };
 
   // Longest error message kept from set_error; longer ones are truncated (a plugin must not be able

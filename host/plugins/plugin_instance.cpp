@@ -16,6 +16,8 @@ namespace {
 
 constexpr size_t kWebhookExtV1Size =
     offsetof(lh_webhook_ext, handle) + sizeof(lh_webhook_ext::handle);
+constexpr size_t kOAuth2ExtV1Size =
+    offsetof(lh_oauth2_ext, complete) + sizeof(lh_oauth2_ext::complete);
 
 // Runs one call into the plugin. A plugin built with plugin.hpp never lets an exception out; one
 // written by hand might, and the host must survive it.
@@ -109,26 +111,41 @@ Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
   }
   self->instance_ = created;
 
-  if (self->library_->declaresWebhooks() && d.get_extension != nullptr) {
-    const void* ext = nullptr;
-    std::string extWhat;
-    guardedCall(
-        [&] {
-          ext = d.get_extension(created, LH_EXT_WEBHOOK);
-          return LH_OK;
-        },
-        &extWhat);
-    if (!extWhat.empty()) {
-      return self->escaped("get_extension", extWhat.c_str());
-    }
-    const auto* webhook = static_cast<const lh_webhook_ext*>(ext);
-    if (webhook != nullptr && webhook->struct_size >= kWebhookExtV1Size) {
-      std::memcpy(&self->webhook_, webhook,
-                  std::min<size_t>(webhook->struct_size, sizeof(lh_webhook_ext)));
-      self->hasWebhook_ = self->webhook_.verify != nullptr && self->webhook_.handle != nullptr;
-    }
+  if (self->library_->declaresWebhooks()) {
+    LH_RETURN_IF_ERROR(self->copyExtension(LH_EXT_WEBHOOK, kWebhookExtV1Size, &self->webhook_));
+    self->hasWebhook_ = self->webhook_.verify != nullptr && self->webhook_.handle != nullptr;
+  }
+  if (self->library_->declaresOAuth2()) {
+    LH_RETURN_IF_ERROR(self->copyExtension(LH_EXT_OAUTH2, kOAuth2ExtV1Size, &self->oauth2_));
+    self->hasOAuth2_ =
+        self->oauth2_.authorization_url != nullptr && self->oauth2_.complete != nullptr;
   }
   return self;
+}
+
+template <typename Ext>
+Status PluginInstance::copyExtension(const char* id, size_t v1Size, Ext* out) {
+  const lh_plugin_descriptor& d = library_->descriptor();
+  if (d.get_extension == nullptr) {
+    return Status::ok();
+  }
+  const void* ext = nullptr;
+  std::string what;
+  guardedCall(
+      [&] {
+        ext = d.get_extension(instance_, id);
+        return LH_OK;
+      },
+      &what);
+  if (!what.empty()) {
+    return escaped("get_extension", what.c_str());
+  }
+  const auto* found = static_cast<const Ext*>(ext);
+  // Copy what the plugin's struct holds into our zeroed one: newer members read as NULL.
+  if (found != nullptr && found->struct_size >= v1Size) {
+    std::memcpy(out, found, std::min<size_t>(found->struct_size, sizeof(Ext)));
+  }
+  return Status::ok();
 }
 
 Status PluginInstance::callStatus(const char* call, lh_status raw,
@@ -139,6 +156,9 @@ Status PluginInstance::callStatus(const char* call, lh_status raw,
                            : std::string("no detail given (the plugin did not call set_error)");
   if (code == Code::Internal && raw != LH_E_INTERNAL) {
     detail += " (unknown status code " + std::to_string(raw) + ")";
+  }
+  if (!record.serviceError.empty() && detail.find(record.serviceError) == std::string::npos) {
+    detail += " (host: " + record.serviceError + ")";
   }
   return Status(code, library_->file().string() + ": " + call +
                           " failed: " + std::string(codeName(code)) + ": " + detail);
@@ -264,6 +284,60 @@ Status PluginInstance::webhookCall(bool verify, const std::vector<HttpHeader>& h
   Status committed = context_->services().events->commit(std::move(batch));
   if (!committed.isOk()) {
     return committed.withContext(file + ": webhook handle: commit failed");
+  }
+  return Status::ok();
+}
+
+Result<std::string> PluginInstance::authorizationUrl(std::string_view state,
+                                                     std::string_view redirectUri) {
+  std::string url;
+  LH_RETURN_IF_ERROR(oauthCall(/*complete=*/false, state, redirectUri, "url", &url));
+  if (url.empty()) {
+    return internalError(library_->file().string() +
+                         ": oauth2 authorization_url failed: internal: the plugin responded no "
+                         "\"url\"");
+  }
+  return url;
+}
+
+Result<std::string> PluginInstance::completeAuthorization(std::string_view callbackQuery,
+                                                          std::string_view redirectUri) {
+  std::string account;
+  LH_RETURN_IF_ERROR(oauthCall(/*complete=*/true, callbackQuery, redirectUri, "account", &account));
+  return account;
+}
+
+Status PluginInstance::oauthCall(bool complete, std::string_view first,
+                                 std::string_view redirectUri, const char* field,
+                                 std::string* out) {
+  const char* call = complete ? "oauth2 complete" : "oauth2 authorization_url";
+  const std::string file = library_->file().string();
+  out->clear();
+  if (!hasOAuth2_) {
+    return notSupported(file + ": " + call + " failed: the plugin has no OAuth2 consent (no " +
+                        LH_EXT_OAUTH2 + " extension with LH_PLUGIN_FLAG_OAUTH2)");
+  }
+  std::string what;
+  context_->beginCall(complete ? HostContext::Call::OAuthComplete : HostContext::Call::OAuthUrl);
+  const lh_status status = guardedCall(
+      [&] {
+        auto fn = complete ? oauth2_.complete : oauth2_.authorization_url;
+        return fn(instance_, first.data(), first.size(), redirectUri.data(), redirectUri.size());
+      },
+      &what);
+  HostContext::CallRecord record = context_->endCall();
+  if (!what.empty()) {
+    return escaped(call, what.c_str());
+  }
+  if (status != LH_OK) {
+    return callStatus(call, status, record);
+  }
+  if (!record.responses.empty()) {
+    // respond() already checked it is a JSON object.
+    const nlohmann::json response = nlohmann::json::parse(record.responses.back(), nullptr, false);
+    if (auto it = response.find(field); it != response.end() && it->is_string()) {
+      *out = it->get<std::string>();
+    }
   }
   return Status::ok();
 }

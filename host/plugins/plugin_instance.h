@@ -68,14 +68,38 @@ class PluginInstance {
   Status handleWebhook(const std::vector<HttpHeader>& headers, std::string_view body,
                        std::string* deliveryJson);
 
+  // True when the plugin declares LH_PLUGIN_FLAG_OAUTH2 and provides the lh.oauth2/1 extension
+  // (both functions non-NULL).
+  bool supportsOAuth2() const { return hasOAuth2_; }
+
+  // lh.oauth2/1 authorization_url: the vendor's consent URL for `state` and `redirectUri`, from the
+  // plugin's respond() {"url": "..."}. NotSupported when !supportsOAuth2(); the plugin's error
+  // (e.g. InvalidConfig: no client id); Internal when it responded no non-empty "url" string.
+  Result<std::string> authorizationUrl(std::string_view state, std::string_view redirectUri);
+
+  // lh.oauth2/1 complete: hands the redirect's raw query (its state already checked by the
+  // caller) to the plugin, which exchanges the code and stores the tokens through state_put.
+  // Returns the "account" of its respond() {"account": "..."} (empty when it gave none).
+  // NotSupported when !supportsOAuth2(); otherwise the plugin's error, e.g. AuthRequired when the
+  // vendor refused the code.
+  Result<std::string> completeAuthorization(std::string_view callbackQuery,
+                                            std::string_view redirectUri);
+
  private:
   PluginInstance(std::shared_ptr<PluginLibrary> library, std::unique_ptr<HostContext> context);
 
   // Turns a finished call's raw status and record into a Status naming the file and the call.
   Status callStatus(const char* call, lh_status raw, const HostContext::CallRecord& record) const;
   Status escaped(const char* call, const char* what) const;
+  // Copies the extension `id` (an Ext of at least `v1Size` bytes) into `*out`, left zeroed when
+  // the plugin does not offer it.
+  template <typename Ext>
+  Status copyExtension(const char* id, size_t v1Size, Ext* out);
   Status webhookCall(bool verify, const std::vector<HttpHeader>& headers, std::string_view body,
                      std::string* deliveryJson);
+  // Runs one lh.oauth2/1 function; `field` of its last respond() object goes to `*out`.
+  Status oauthCall(bool complete, std::string_view first, std::string_view redirectUri,
+                   const char* field, std::string* out);
 
   // Declared first so it is released last: the library outlives everything taken from it.
   std::shared_ptr<PluginLibrary> library_;
@@ -83,6 +107,8 @@ class PluginInstance {
   lh_instance* instance_ = nullptr;
   bool hasWebhook_ = false;
   lh_webhook_ext webhook_{};
+  bool hasOAuth2_ = false;
+  lh_oauth2_ext oauth2_{};
 };
 
 }  // namespace lh::plugins

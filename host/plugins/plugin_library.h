@@ -69,6 +69,8 @@ class PluginLibrary {
   uint32_t abiVersion() const { return descriptor_.abi_version; }
   // True when the descriptor declares LH_PLUGIN_FLAG_WEBHOOKS.
   bool declaresWebhooks() const { return (descriptor_.flags & LH_PLUGIN_FLAG_WEBHOOKS) != 0; }
+  // True when the descriptor declares LH_PLUGIN_FLAG_OAUTH2 (`ledgerhost connect`).
+  bool declaresOAuth2() const { return (descriptor_.flags & LH_PLUGIN_FLAG_OAUTH2) != 0; }
   const std::vector<std::string>& streams() const { return streams_; }
   const std::vector<std::string>& commands() const { return commands_; }
   // The config JSON Schema (a JSON object).

@@ -31,4 +31,17 @@ lh::Status statusFromSqlite(const SQLite::Exception& error, std::string_view con
 // For non-SQLite exceptions escaping SQLiteCpp or the standard library (bad_alloc, ...): Internal.
 lh::Status statusFromException(const std::exception& error, std::string_view context);
 
+// Runs `body` (returning a Status or Result) and turns what SQLiteCpp or the library throws into
+// statusFromSqlite / statusFromException with `context`.
+template <typename Body>
+auto guarded(std::string_view context, const Body& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return statusFromSqlite(e, context);
+  } catch (const std::exception& e) {
+    return statusFromException(e, context);
+  }
+}
+
 }  // namespace lh::store::internal
