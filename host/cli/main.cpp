@@ -16,6 +16,7 @@
 
 #include "cli/command.h"
 #include "cli/config_command.h"
+#include "cli/connect_command.h"
 #include "cli/cursors_command.h"
 #include "cli/ledger_command.h"
 #include "cli/pending_commands.h"
@@ -48,6 +49,7 @@ void printHelp(const po::options_description& globalOptions) {
   line("sync", "read connections once: store, post and queue what they produced");
   line("replay", "run posting and delivery again over the stored events");
   line("cursors", "list, show, set or reset connections' per-stream cursors");
+  line("connect", "authorise a connection (OAuth2 consent in the browser)");
   std::cout << "\nNot built yet (each says so and exits 2):\n";
   size_t count = 0;
   const PendingCommand* pending = pendingCommands(&count);
@@ -131,6 +133,9 @@ int run(int argc, char** argv) {
   }
   if (command == "cursors") {
     return runCursors(rest, globals);
+  }
+  if (command == "connect") {
+    return runConnect(rest, globals);
   }
   if (command == "help") {
     printHelp(globalOptions);

@@ -11,7 +11,6 @@ namespace {
 constexpr PendingCommand kPending[] = {
     {"run", "run as a daemon: scheduled syncs, webhooks, admin API"},
     {"reconcile", "match payouts, deposits and books; list discrepancies"},
-    {"connect", "authorise a connection (OAuth, consent)"},
     {"demo", "run the end-to-end demo against the fake APIs"},
 };
 

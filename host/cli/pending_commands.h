@@ -13,7 +13,7 @@ struct PendingCommand {
   std::string_view summary;
 };
 
-// run, reconcile, connect, demo.
+// run, reconcile, demo.
 const PendingCommand* pendingCommands(size_t* count);
 
 // True when `name` is one of pendingCommands().

@@ -10,6 +10,7 @@
 
 #include "core/event_validator.h"
 #include "core/logging.h"
+#include "pipeline/reauth.h"
 
 namespace lh::pipeline {
 namespace {
@@ -94,6 +95,8 @@ lh::Result<SyncResult> SyncRunner::sync(const std::string& connection, const Syn
   lh::log::ScopedContext logContext{{"connection", connection},
                                     {"correlation_id", result.correlation_id}};
 
+  // A connection marked by an earlier AuthRequired is not called until `ledgerhost connect`.
+  LH_RETURN_IF_ERROR(refuseIfNeedsReauth(runtime_, connection));
   LH_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionSession> session, runtime_.connect(connection));
   const std::vector<std::string>& declared = session->streams();
   std::vector<std::string> streams = options.streams.empty() ? declared : options.streams;
@@ -132,6 +135,7 @@ lh::Result<SyncResult> SyncRunner::sync(const std::string& connection, const Syn
     }
     StreamResult streamResult = syncStream(*session, stream, since);
     authFailed = streamResult.status.code() == lh::Code::AuthRequired;
+    recordIfNeedsReauth(runtime_, connection, streamResult.status);
     result.streams.push_back(std::move(streamResult));
   }
   return result;
