@@ -131,6 +131,11 @@ void QboDelivery::execute(std::string_view commandsJson) {
       }
       answerCommand(item.command, e.code(), e.what());
       continue;
+    } catch (const std::exception& e) {
+      // A payload of the wrong shape (nlohmann type errors): that command alone fails.
+      answerCommand(item.command, LH_E_PERMANENT,
+                    std::string("qbo: the command's payload is malformed: ") + e.what());
+      continue;
     }
     items.push_back(std::move(item));
   }

@@ -161,6 +161,19 @@ TEST_F(QboConnectorTest, PaymentWaitsWithTransientUntilItsInvoiceIsInTargets) {
   EXPECT_EQ(fake_->count("Payment"), 0u);
 }
 
+TEST_F(QboConnectorTest, MalformedOrUnknownCommandsFailAloneAndTheRestGoOn) {
+  json bad = invoiceCommand("1", customerId_);
+  bad["payload"]["event"]["lines"] = json::array({{{"amount", "12.00"}}});
+  json unknown = invoiceCommand("2", customerId_);
+  unknown["type"] = "create_bill";
+  Answers r = host_->execute(json::array({bad, unknown, invoiceCommand("3", customerId_)}));
+  ASSERT_TRUE(r.status.isOk()) << r.status.message();
+  EXPECT_EQ(r.statusOf("1"), LH_E_PERMANENT) << r.messageOf("1");
+  EXPECT_EQ(r.statusOf("2"), LH_E_NOT_SUPPORTED);
+  EXPECT_EQ(r.statusOf("3"), LH_OK) << r.messageOf("3");
+  EXPECT_EQ(fake_->count("Invoice"), 1u);
+}
+
 TEST_F(QboConnectorTest, InvoiceWaitsForItsCustomerWhenTheCustomerLinkIsNotCreatedYet) {
   Answers r = host_->execute(json::array(
       {command("8", "create_invoice", invoiceEvent("in_8", 100, 0), {{"item", "Services"}})}));
