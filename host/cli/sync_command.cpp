@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/engine_setup.h"
+#include "pipeline/delivery_runner.h"
 #include "pipeline/sync_runner.h"
 
 namespace lh::cli {
@@ -58,6 +59,69 @@ class CliProgress final : public pipeline::SyncProgress {
  private:
   bool live_;
 };
+
+// Delivery progress in the same two shapes: one live line per target, or a line per call.
+class CliDeliveryProgress final : public pipeline::DeliveryProgress {
+ public:
+  explicit CliDeliveryProgress(bool live) : live_(live) {}
+
+  void targetStarted(const std::string& target) override {
+    if (!live_) {
+      std::cerr << target << ": delivering pending commands\n";
+    }
+  }
+  void batchDone(const pipeline::TargetDelivery& t) override {
+    if (live_) {
+      std::cerr << "\r\033[K" << target(t) << ": delivering: " << counts(t) << std::flush;
+    } else {
+      std::cerr << target(t) << ": call " << t.calls << " done (" << counts(t) << " so far)\n";
+    }
+  }
+  void targetFinished(const pipeline::TargetDelivery& t) override {
+    if (live_) {
+      std::cerr << "\r\033[K";
+    }
+    std::cerr << target(t) << ": " << (t.status.isOk() ? "delivered" : "delivery STOPPED") << ", "
+              << counts(t) << ", " << t.held << " held in " << t.passes << " passes\n";
+  }
+
+ private:
+  static const std::string& target(const pipeline::TargetDelivery& t) { return t.target; }
+  static std::string counts(const pipeline::TargetDelivery& t) {
+    return std::to_string(t.sent) + " sent, " + std::to_string(t.failed) + " failed, " +
+           std::to_string(t.waiting) + " waiting";
+  }
+  bool live_;
+};
+
+nlohmann::json deliveryJson(const pipeline::TargetDelivery& t) {
+  nlohmann::json j = {{"target", t.target},   {"sent", t.sent},         {"failed", t.failed},
+                      {"waiting", t.waiting}, {"held", t.held},         {"passes", t.passes},
+                      {"calls", t.calls},     {"problems", t.problems},
+                      {"ok", t.status.isOk() && t.failed == 0}};
+  if (!t.status.isOk()) {
+    j["error"] = {{"code", std::string(codeName(t.status.code()))},
+                  {"message", t.status.message()}};
+  }
+  return j;
+}
+
+void printDeliveries(const pipeline::DeliveryResult& result) {
+  std::cout << "deliver\n";
+  std::cout << "  " << std::left << std::setw(24) << "target" << std::right << std::setw(7)
+            << "sent" << std::setw(8) << "failed" << std::setw(9) << "waiting" << std::setw(6)
+            << "held"
+            << "  status\n";
+  for (const pipeline::TargetDelivery& t : result.targets) {
+    std::cout << "  " << std::left << std::setw(24) << t.target << std::right << std::setw(7)
+              << t.sent << std::setw(8) << t.failed << std::setw(9) << t.waiting << std::setw(6)
+              << t.held << "  "
+              << (!t.status.isOk() ? "STOPPED" : t.failed != 0 ? "FAILED" : "ok") << '\n';
+    for (const std::string& problem : t.problems) {
+      std::cout << "    " << problem << '\n';
+    }
+  }
+}
 
 nlohmann::json streamJson(const pipeline::StreamResult& r) {
   nlohmann::json j = {{"stream", r.stream},
@@ -114,7 +178,7 @@ int runSync(const std::vector<std::string>& args, GlobalOptions globals) {
   std::string format = "text";
   po::options_description options(
       "Usage: ledgerhost sync --config FILE [--connection NAME] [--stream S]... "
-      "[--since YYYY-MM-DD | --full]\nOptions");
+      "[--since YYYY-MM-DD | --full] [--no-deliver]\nOptions");
   // clang-format off
   options.add_options()
       ("help,h", "show this help")
@@ -126,6 +190,8 @@ int runSync(const std::vector<std::string>& args, GlobalOptions globals) {
       ("since", po::value<std::string>(&since)->value_name("YYYY-MM-DD"),
        "start each stream at this UTC day instead of its cursor")
       ("full", po::bool_switch(), "forget the streams' cursors and read everything again")
+      ("no-deliver", po::bool_switch(),
+       "do not send the pending commands to the accounting connections afterwards")
       ("plugin-dir", po::value<std::string>(&setup.pluginDir)->value_name("DIR"),
        "load plugins from DIR before the default plugin directory")
       ("format", po::value<std::string>(&format)->value_name("text|json"),
@@ -222,6 +288,32 @@ int runSync(const std::vector<std::string>& args, GlobalOptions globals) {
                                        {"totals", streamJson(result->totals())}});
     } else {
       printTable(*result);
+    }
+  }
+  // Then the outbox: every target the synced connections' pipelines deliver to (docs/delivery.md).
+  if (!vm["no-deliver"].as<bool>()) {
+    const std::vector<std::string> deliverTo = pipeline::deliveryTargetsFor(runtime.config(), targets);
+    CliDeliveryProgress deliveryProgress(isatty(STDERR_FILENO) == 1);
+    pipeline::DeliveryRunner delivery(runtime, &deliveryProgress);
+    Result<pipeline::DeliveryResult> delivered = delivery.deliver(deliverTo);
+    if (!delivered.isOk()) {
+      printError("sync", "delivery: " + delivered.status().message());
+      allOk = false;
+    } else {
+      for (const pipeline::TargetDelivery& t : delivered->targets) {
+        if (!t.status.isOk()) {
+          printError("sync", "delivery to " + t.target + ": " + t.status.toString());
+        }
+      }
+      allOk = allOk && delivered->ok();
+      if (format == "json") {
+        report["deliveries"] = nlohmann::json::array();
+        for (const pipeline::TargetDelivery& t : delivered->targets) {
+          report["deliveries"].push_back(deliveryJson(t));
+        }
+      } else if (!delivered->targets.empty()) {
+        printDeliveries(*delivered);
+      }
     }
   }
   if (format == "json") {

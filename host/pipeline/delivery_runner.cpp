@@ -381,6 +381,8 @@ class DeliveryRunner::Target {
       spdlog::warn("delivery to '{}': {}", result_.target, failure);
       result_.problems.push_back(failure);
     }
+    result_.waiting = static_cast<int64_t>(waiting_.size());
+    result_.held = static_cast<int64_t>(held_.size());
     if (progress_ != nullptr) {
       progress_->batchDone(result_);
     }

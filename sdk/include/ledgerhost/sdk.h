@@ -339,6 +339,23 @@ typedef struct lh_plugin_descriptor {
    * `{"id": "...", "status": <lh_status>, "target_id": "...", "message": "..."}`; commands without
    * a response are treated as failed with LH_E_TRANSIENT. Returns LH_OK when every command has a
    * response, else the error that stopped the whole call. [instance-serial]
+   *
+   * Additive members (JSON only; no struct changed; docs/delivery.md is the full contract):
+   *  - `idempotency_key` (32 lower-case hex) is the same on every re-send of a command, also after
+   *    a crash between `execute` and the host recording its answers: send it as the vendor's
+   *    idempotency key (QBO `requestid`) and look an object up by a marker before creating again.
+   *  - `payload.targets`: `{"<link name>": {"type": "Invoice", "id": "130"}, ...}` — for each link
+   *    of `payload.event.links` whose source object this target connection already holds. A
+   *    missing key means "not created there (yet)": answer LH_E_TRANSIENT "waiting for <link>
+   *    <id>" and the host sends the command again on a later pass.
+   *  - `payload.composition` (commands about a `payout` only): `{"events": [{"type",
+   *    "external_id", "amount", "fee", "net", "links", "targets", "target"}, ...], "net_total":
+   *    {"minor", "currency"}}`. The host sends a payout command only when net_total equals the
+   *    payout's amount; otherwise it holds it back.
+   *  - the response's `target_type` (e.g. "Invoice"): the type of the object made, recorded with
+   *    `target_id` in the host's link table (what later commands' `targets` name).
+   *  Answers: LH_OK (+ target_id) sent; LH_E_TRANSIENT / LH_E_RATE_LIMITED tried again later;
+   *  LH_E_AUTH_REQUIRED stops delivery to the connection; anything else fails that command alone.
    */
   lh_status (*execute)(lh_instance* instance, const char* commands_json, size_t commands_len);
 
