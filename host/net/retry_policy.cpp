@@ -64,6 +64,16 @@ bool isRetryableStatus(const RetryPolicy& policy, int32_t status) {
          policy.extraRetryStatuses.end();
 }
 
+bool isThrottleResponse(const RetryPolicy& policy, const Response& response) {
+  if (response.status < 400 || response.status > 499) {
+    return false;
+  }
+  return std::any_of(policy.throttleBodies.begin(), policy.throttleBodies.end(),
+                     [&](const std::string& marker) {
+                       return !marker.empty() && response.body.find(marker) != std::string::npos;
+                     });
+}
+
 std::chrono::milliseconds backoffDelay(const RetryPolicy& policy, int attempt, double jitter) {
   const int64_t base = std::max<int64_t>(policy.baseDelay.count(), 0);
   const int64_t cap = std::max<int64_t>(policy.maxDelay.count(), 0);
@@ -115,11 +125,13 @@ RetryDecision decideRetry(const RetryPolicy& policy, const Request& request,
       }
     }
   }
-  const std::string status = std::to_string(response.status);
+  const bool throttled = isThrottleResponse(policy, response);
+  const std::string status =
+      std::to_string(response.status) + (throttled ? " (throttle in the body)" : "");
   if (hint == false) {
     return stop(status + ": " + *policy.shouldRetryHeader + " is false");
   }
-  if (hint != true && !isRetryableStatus(policy, response.status)) {
+  if (hint != true && !throttled && !isRetryableStatus(policy, response.status)) {
     return stop(status + " is not retried");
   }
   if (!safeToRepeat) {

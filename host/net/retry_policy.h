@@ -12,7 +12,10 @@
 //  4. A response: the vendor hint first, if the policy names one (`shouldRetryHeader`, e.g.
 //     Stripe-Should-Retry): "false" forbids a retry; "true" asks for one even for a status not
 //     normally retried (rule 3 still wins). Without a hint: 429 and 5xx (except 501 and 505,
-//     which do not change on their own) plus `extraRetryStatuses` are retried.
+//     which do not change on their own) plus `extraRetryStatuses` are retried, and so is a
+//     throttle in disguise: a 4xx whose body contains one of `throttleBodies` (QBO answers
+//     "ThrottleExceeded", fault code 3001, as HTTP 403 or with an XML body although JSON was
+//     asked for) is treated exactly as a 429.
 //  5. Delay: a `Retry-After` (delta-seconds or HTTP-date) on the response is honoured exactly, as
 //     long as it is at most `maxRetryAfter`; a longer one ends the retries and the response goes
 //     back to the caller (a throttle measured in minutes is the scheduler's business, not a
@@ -51,6 +54,10 @@ struct RetryPolicy {
   std::optional<std::string> shouldRetryHeader;
   // Statuses retried besides 429 and 5xx, e.g. 408 or a vendor's lock-timeout 409.
   std::vector<int32_t> extraRetryStatuses;
+  // Substrings of a 4xx response body that mean "throttled" whatever the status, e.g.
+  // "ThrottleExceeded" (QBO's fault 3001 in JSON and XML alike). Matched case-sensitively on the
+  // whole body. Per connection from YAML `retry: {throttle_bodies: [...]}` (docs/delivery.md).
+  std::vector<std::string> throttleBodies;
 };
 
 // What to do after one attempt.
@@ -68,6 +75,9 @@ RetryDecision decideRetry(const RetryPolicy& policy, const Request& request,
 // The delay a Retry-After value asks for: delta-seconds ("120") or an HTTP-date (IMF-fixdate,
 // RFC 850 or asctime), relative to `wallNow` and never negative. nullopt when unparseable.
 std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value, WallTime wallNow);
+
+// True when `response` is a 4xx whose body holds one of policy.throttleBodies.
+bool isThrottleResponse(const RetryPolicy& policy, const Response& response);
 
 // True when the policy retries this status without a vendor hint (429, 5xx but 501/505, extras).
 bool isRetryableStatus(const RetryPolicy& policy, int32_t status);

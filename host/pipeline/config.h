@@ -40,6 +40,32 @@ struct StoreConfig {
   int32_t master_key_id = 1;  // `master_key_id:` 1..255, recorded in every sealed value
 };
 
+// `connections.<name>.limits:` — the host's own throttle of the connection's HTTP requests
+// (net/rate_limiter.h), so the plugin never meets the vendor's limits (QBO: 500 requests and 40
+// batch requests a minute, 10 in flight, per realm). One limit key per connection (its name), or
+// per URL segment after `key_after_segment` (QBO: "company" -> one key per realm id).
+struct ConnectionLimits {
+  // A class of requests with a window of its own besides the general one (QBO's batch calls).
+  struct RequestClass {
+    std::string name;             // the key under `classes:`
+    std::string path_suffix;      // `path:` — requests whose URL path ends with it
+    int64_t requests_per_minute;  // `requests_per_minute:`
+  };
+  std::optional<int64_t> requests_per_minute;  // unset: no general window
+  int32_t in_flight = 0;                       // `in_flight:`; 0: no cap
+  std::optional<std::string> key_after_segment;
+  std::optional<int64_t> max_wait_ms;  // longest wait for a slot before RateLimited; unset: none
+  std::vector<RequestClass> classes;
+};
+
+// `connections.<name>.retry:` — the host's retries of the connection's requests
+// (net/retry_policy.h); unset members keep the defaults.
+struct ConnectionRetry {
+  std::optional<int32_t> max_attempts;
+  // 4xx bodies that mean "throttled" (retried with backoff like a 429), e.g. "ThrottleExceeded".
+  std::vector<std::string> throttle_bodies;
+};
+
 // `connections.<name>:` — one account at one vendor, read (or written) by one plugin.
 struct Connection {
   std::string name;
@@ -48,6 +74,8 @@ struct Connection {
   nlohmann::json config = nlohmann::json::object();  // secrets substituted; see the file comment
   std::optional<Schedule> schedule;                  // unset: synced only on demand
   bool enabled = true;
+  std::optional<ConnectionLimits> limits;  // unset: no host-side rate limit
+  ConnectionRetry retry;
 };
 
 // `pipelines.<name>:` — which connections' events post how and deliver where.

@@ -48,7 +48,12 @@ const Keys kStoreKeys = {"path", "busy_timeout_ms", "master_key", "master_key_fi
 const Keys kTenantKeys = {"description", "base_currency", "accounts", "exchange_rates"};
 const Keys kAccountKeys = {"code", "name", "type"};
 const Keys kRateKeys = {"date", "from", "to", "rate"};
-const Keys kConnectionKeys = {"description", "plugin", "tenant", "config", "schedule", "enabled"};
+const Keys kConnectionKeys = {"description", "plugin",  "tenant", "config",
+                               "schedule",    "enabled", "limits", "retry"};
+const Keys kLimitKeys = {"requests_per_minute", "in_flight", "key_after_segment", "max_wait_ms",
+                         "classes"};
+const Keys kLimitClassKeys = {"path", "requests_per_minute"};
+const Keys kRetryKeys = {"max_attempts", "throttle_bodies"};
 const Keys kPipelineKeys = {"description", "tenant", "from", "post", "deliver"};
 const Keys kPostKeys = {"id",     "description", "on",    "where", "debit",
                         "credit", "amount",      "lines", "date",  "memo"};
@@ -711,9 +716,96 @@ class Loader {
         if (std::optional<bool> enabled = boolField(map, "enabled", ctx)) {
           connection.enabled = *enabled;
         }
+        if (const YamlNode* limits = map.find("limits")) {
+          connection.limits = parseLimits(*limits, ctx + ": limits");
+        }
+        if (const YamlNode* retry = map.find("retry")) {
+          connection.retry = parseRetry(*retry, ctx + ": retry");
+        }
       }
       config->connections.push_back(std::move(connection));
     }
+  }
+
+  // `limits:` of a connection (net/rate_limiter.h); errors at the offending key or value.
+  std::optional<ConnectionLimits> parseLimits(const YamlNode& node, const std::string& ctx) {
+    if (!expectMap(node, ctx)) {
+      return std::nullopt;
+    }
+    checkKeys(node, kLimitKeys, ctx);
+    ConnectionLimits limits;
+    limits.requests_per_minute = intField(node, "requests_per_minute", ctx, 1, 1'000'000);
+    limits.in_flight = static_cast<int32_t>(intField(node, "in_flight", ctx, 0, 10'000).value_or(0));
+    limits.max_wait_ms = intField(node, "max_wait_ms", ctx, 0, 3'600'000);
+    if (auto segment = stringField(node, "key_after_segment", ctx, node.pos, false)) {
+      if (segment->empty() || segment->find('/') != std::string::npos) {
+        error(node.find("key_after_segment")->pos,
+              ctx + ": 'key_after_segment' must be one path segment, e.g. company");
+      } else {
+        limits.key_after_segment = *segment;
+      }
+    }
+    if (const YamlNode* classes = node.find("classes")) {
+      if (expectMap(*classes, ctx + ": classes")) {
+        for (const auto& [key, value] : classes->entries) {
+          const std::string classCtx = ctx + ": classes: " + key.text;
+          if (!expectMap(value, classCtx)) {
+            continue;
+          }
+          checkKeys(value, kLimitClassKeys, classCtx);
+          auto path = stringField(value, "path", classCtx, key.pos, true);
+          auto rpm = intField(value, "requests_per_minute", classCtx, 1, 1'000'000);
+          if (value.find("requests_per_minute") == nullptr) {
+            error(key.pos, classCtx + ": missing required key 'requests_per_minute'");
+          }
+          if (path && (path->empty() || path->front() != '/')) {
+            error(value.find("path")->pos,
+                  classCtx + ": 'path' must be a URL path suffix starting with '/', e.g. /batch");
+            path.reset();
+          }
+          if (path && rpm) {
+            limits.classes.push_back({key.text, *path, *rpm});
+          }
+        }
+      }
+    }
+    const bool allKnown = std::all_of(node.entries.begin(), node.entries.end(), [](const auto& e) {
+      return contains(kLimitKeys, e.first.text);
+    });
+    if (allKnown && node.find("requests_per_minute") == nullptr &&
+        node.find("in_flight") == nullptr && node.find("classes") == nullptr) {
+      error(node.pos, ctx + ": give requests_per_minute, in_flight or classes (an empty 'limits' "
+                            "limits nothing)");
+    }
+    return limits;
+  }
+
+  // `retry:` of a connection (net/retry_policy.h).
+  ConnectionRetry parseRetry(const YamlNode& node, const std::string& ctx) {
+    ConnectionRetry retry;
+    if (!expectMap(node, ctx)) {
+      return retry;
+    }
+    checkKeys(node, kRetryKeys, ctx);
+    if (auto attempts = intField(node, "max_attempts", ctx, 1, 20)) {
+      retry.max_attempts = static_cast<int32_t>(*attempts);
+    }
+    if (const YamlNode* bodies = node.find("throttle_bodies")) {
+      if (!bodies->isSequence()) {
+        error(bodies->pos, ctx + ": 'throttle_bodies' must be a list of strings, not " +
+                               describeKind(*bodies));
+      } else {
+        for (const YamlNode& item : bodies->items) {
+          std::optional<std::string> text = stringValue(&item, "throttle_bodies[]", ctx);
+          if (text && text->empty()) {
+            error(item.pos, ctx + ": 'throttle_bodies' entries must not be empty");
+          } else if (text) {
+            retry.throttle_bodies.push_back(*text);
+          }
+        }
+      }
+    }
+    return retry;
   }
 
   const PluginInfo* checkPlugin(const std::string& name, const YamlNode& node,

@@ -12,6 +12,7 @@
 
 #include "core/logging.h"
 #include "core/payout_composition.h"
+#include "pipeline/reauth.h"
 
 namespace lh::pipeline {
 namespace {
@@ -162,6 +163,11 @@ class DeliveryRunner::Target {
     if (progress_ != nullptr) {
       progress_->targetStarted(target);
     }
+    // A connection marked by an earlier AuthRequired (sync's or delivery's) is not called until
+    // `ledgerhost connect` clears the mark (pipeline/reauth.h).
+    if (lh::Status marked = refuseIfNeedsReauth(runtime_, target); !marked.isOk()) {
+      return finish(std::move(marked));
+    }
     lh::Result<std::unique_ptr<ConnectionSession>> session = runtime_.connect(target);
     if (!session.isOk()) {
       return finish(session.status().withContext("delivery to '" + target + "'"));
@@ -171,6 +177,12 @@ class DeliveryRunner::Target {
       ++result_.passes;
       int64_t sentBefore = result_.sent;
       lh::Status status = runPass();
+      if (status.code() == lh::Code::AuthRequired) {
+        // The plugin's: mark the connection and say what to run, as SyncRunner does.
+        recordIfNeedsReauth(runtime_, target, status);
+        return finish(status.withContext("connection needs re-authorisation: " +
+                                         connectHint(runtime_, target)));
+      }
       if (!status.isOk()) {
         return finish(std::move(status));
       }
@@ -183,11 +195,6 @@ class DeliveryRunner::Target {
 
  private:
   TargetDelivery finish(lh::Status status) {
-    if (status.code() == lh::Code::AuthRequired) {
-      // Worded as SyncRunner words it, so the operator reads one instruction whatever stopped.
-      status = status.withContext("connection needs re-authorisation: run `ledgerhost connect " +
-                                  result_.target + "`");
-    }
     result_.status = std::move(status);
     result_.waiting = static_cast<int64_t>(waiting_.size());
     result_.held = static_cast<int64_t>(held_.size());

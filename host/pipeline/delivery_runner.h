@@ -15,7 +15,9 @@
 //       ONE UnitOfWork: per response
 //         0                             markSent(target_id) + recordLink(source -> target_type/id)
 //         TRANSIENT, RATE_LIMITED, none markFailed(retryable): Pending, tried on a later pass/run
-//         AUTH_REQUIRED (or the call's)  nothing recorded for it; the target stops
+//         AUTH_REQUIRED (or the call's)  nothing recorded for it; the target stops, is marked
+//                                        needs-reauth (pipeline/reauth.h) and is not called again
+//                                        until `ledgerhost connect` clears the mark
 //         anything else                  markFailed(permanent): Failed; the others go on
 //
 // Passes repeat until one sends nothing new, so a Payment answered "waiting for invoice in_1" in

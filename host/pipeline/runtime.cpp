@@ -8,6 +8,7 @@
 #include "net/connection_client.h"
 #include "net/plugin_http_transport.h"
 #include "net/system_clock.h"
+#include "pipeline/connection_http.h"
 #include "plugins/host_context.h"
 #include "plugins/plugin_dir.h"
 #include "store/sqlite_command_store.h"
@@ -41,8 +42,8 @@ class NetTransport final : public plugins::HttpTransport {
 };
 
 lh::Result<std::unique_ptr<plugins::HttpTransport>> netTransport(const Connection& connection) {
-  net::ConnectionClientOptions options;
-  options.name = connection.name;
+  // The connection's YAML `limits:` and `retry:` (pipeline/connection_http.h).
+  net::ConnectionClientOptions options = connectionClientOptions(connection);
   net::SystemClock& clock = net::SystemClock::instance();
   LH_ASSIGN_OR_RETURN(std::unique_ptr<net::ConnectionClient> client,
                       net::ConnectionClient::create(std::move(options), clock, clock));

@@ -19,8 +19,9 @@
 // hears of a bad event at emit time; keeps the batch of the last successful read), the
 // connection's SqliteStateStore (sealed with config.store.master_key; docs/secrets.md), the
 // runtime's clock, and an HTTP transport (by default the net
-// stack: ConnectionClient with the default retry policy, breaker and no host-side rate limit,
-// behind PluginHttpTransport; the config has no per-connection HTTP settings yet).
+// stack: ConnectionClient with the connection's YAML `limits:` and `retry:` applied
+// (pipeline/connection_http.h; by default retries, breaker and no host-side rate limit), behind
+// PluginHttpTransport).
 //
 // Thread safety: a Runtime and its sessions are used from one thread at a time (one SQLite
 // connection). A second process syncing the same file waits on SQLite's lock (busy timeout).

@@ -132,7 +132,7 @@ TEST_F(SyncDeliveryTest, AuthRequiredStopsDeliveryExits1AndSaysWhatToRun) {
   const auto config = setUp(o, testsupport::basicEvents());
   auto r = sync(config, {"--format", "json"});
   EXPECT_EQ(r.exitCode, 1);
-  EXPECT_THAT(r.err, HasSubstr("connection needs re-authorisation: run `ledgerhost connect qb`"));
+  EXPECT_THAT(r.err, HasSubstr("connection needs re-authorisation: run `ledgerhost connect qb --config "));
   json d = delivery(r, "qb");
   EXPECT_EQ(d["ok"], false);
   EXPECT_EQ(d["error"]["code"], "auth_required");

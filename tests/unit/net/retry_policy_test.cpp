@@ -126,6 +126,41 @@ TEST_F(DecideRetryTest, VendorHintFalseForbidsAndTrueForces) {
   EXPECT_FALSE(decide(response(409, {{"Stripe-Should-Retry", "maybe"}})).retry);
 }
 
+// QBO's throttle fault 3001 (tests/fixtures/qbo: the JSON and the XML shape) sent as HTTP 403 or
+// with an XML body: a 429 in disguise once the policy names its marker.
+TEST_F(DecideRetryTest, AThrottleBodyIsRetriedWithBackoffLikeA429) {
+  const std::string json =
+      R"({"Fault":{"Error":[{"Message":"message=ThrottleExceeded; errorCode=003001; )"
+      R"(statusCode=429","Detail":"The request limit was reached.  Try again later",)"
+      R"("code":"3001"}],"type":"SERVICE"},"time":"2017-07-30T22:45:22.933-07:00"})";
+  const std::string xml =
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><IntuitResponse><Fault )"
+      R"(type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; )"
+      R"(errorCode=003001; statusCode=429</Message></Error></Fault></IntuitResponse>)";
+  // Without the marker a 403 is final.
+  EXPECT_FALSE(decide(response(403, {}, json)).retry);
+
+  policy_.throttleBodies = {"ThrottleExceeded"};
+  policy_.baseDelay = milliseconds(1000);
+  RetryDecision d = decide(response(403, {}, json), 2);
+  EXPECT_TRUE(d.retry);
+  EXPECT_EQ(d.delay, milliseconds(1000));  // backoff: 0.5 * 1000 * 2^1
+  EXPECT_THAT(d.reason, HasSubstr("403 (throttle in the body)"));
+  EXPECT_TRUE(decide(response(403, {}, xml)).retry);
+  EXPECT_TRUE(decide(response(400, {{"Retry-After", "3"}}, xml)).retry);
+  EXPECT_EQ(decide(response(400, {{"Retry-After", "3"}}, xml)).delay, milliseconds(3000));
+  // Other faults stay final; a 2xx or 5xx body is not looked at.
+  EXPECT_FALSE(decide(response(403, {}, R"({"Fault":{"Error":[{"code":"3100"}]}})")).retry);
+  EXPECT_FALSE(decide(response(200, {}, json)).retry);
+  EXPECT_TRUE(isThrottleResponse(policy_, response(429, {}, xml)));
+  EXPECT_FALSE(isThrottleResponse(policy_, response(503, {}, xml)));
+  // Still no retry of a POST without an idempotency key, as for a real 429.
+  request_.method = "POST";
+  EXPECT_FALSE(decide(response(403, {}, json)).retry);
+  request_.retryUnsafe = true;
+  EXPECT_TRUE(decide(response(403, {}, json)).retry);
+}
+
 TEST_F(DecideRetryTest, HintIsIgnoredWhenThePolicyNamesNoHeader) {
   EXPECT_TRUE(decide(response(503, {{"Stripe-Should-Retry", "false"}})).retry);
 }

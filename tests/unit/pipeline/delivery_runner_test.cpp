@@ -246,12 +246,20 @@ TEST_F(DeliveryRunnerTest, AuthRequiredOfTheCallStopsTheTargetAndSaysWhatToRun) 
   TargetDelivery result = deliver();
   EXPECT_THAT(result.status,
               StatusIs(Code::AuthRequired,
-                       HasSubstr("connection needs re-authorisation: run `ledgerhost connect qb`")));
+                       HasSubstr("connection needs re-authorisation: run `ledgerhost connect qb "
+                                 "--config ")));
+  EXPECT_THAT(result.status.message(), HasSubstr("scripted auth failure of the whole call"));
   EXPECT_EQ(result.calls, 1);
   EXPECT_EQ(result.sent, 0);
   EXPECT_EQ(result.passes, 1);
   // Nothing was tried: every command is pending with no attempt counted.
   EXPECT_EQ(column("SELECT COUNT(*) FROM commands WHERE status = 'pending' AND attempts = 0"), "4");
+  // The connection is marked: the next run does not call the plugin at all.
+  const int64_t calls = remote()["calls"];
+  TargetDelivery again = deliver();
+  EXPECT_THAT(again.status, StatusIs(Code::AuthRequired, HasSubstr("needs re-authorisation")));
+  EXPECT_EQ(again.calls, 0);
+  EXPECT_EQ(remote()["calls"], calls);
 }
 
 TEST_F(DeliveryRunnerTest, AuthRequiredOfOneCommandKeepsTheAnswersBeforeItAndStops) {

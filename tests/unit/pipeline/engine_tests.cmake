@@ -41,3 +41,5 @@ add_dependencies(lh_pipeline_runtime_tests lh_test_plugin_pager lh_test_plugin_b
 # The command executor against feed + ledgerbook on temp SQLite files.
 target_sources(lh_pipeline_runtime_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/delivery_runner_test.cpp)
 add_dependencies(lh_pipeline_runtime_tests lh_test_plugin_feed lh_test_plugin_ledgerbook)
+# A connection's YAML limits/retry -> net options (host/pipeline/connection_http.h).
+target_sources(lh_pipeline_runtime_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/connection_http_test.cpp)
