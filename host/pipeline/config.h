@@ -64,6 +64,9 @@ struct ConnectionRetry {
   std::optional<int32_t> max_attempts;
   // 4xx bodies that mean "throttled" (retried with backoff like a 429), e.g. "ThrottleExceeded".
   std::vector<std::string> throttle_bodies;
+  // A response header in which the vendor says whether a retry is safe ("true"/"false"), e.g.
+  // Stripe-Should-Retry (net/retry_policy.h rule 4).
+  std::optional<std::string> should_retry_header;
 };
 
 // `connections.<name>:` — one account at one vendor, read (or written) by one plugin.

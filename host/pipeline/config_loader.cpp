@@ -53,7 +53,7 @@ const Keys kConnectionKeys = {"description", "plugin",  "tenant", "config",
 const Keys kLimitKeys = {"requests_per_minute", "in_flight", "key_after_segment", "max_wait_ms",
                          "classes"};
 const Keys kLimitClassKeys = {"path", "requests_per_minute"};
-const Keys kRetryKeys = {"max_attempts", "throttle_bodies"};
+const Keys kRetryKeys = {"max_attempts", "throttle_bodies", "should_retry_header"};
 const Keys kPipelineKeys = {"description", "tenant", "from", "post", "deliver"};
 const Keys kPostKeys = {"id",     "description", "on",    "where", "debit",
                         "credit", "amount",      "lines", "date",  "memo"};
@@ -803,6 +803,16 @@ class Loader {
             retry.throttle_bodies.push_back(*text);
           }
         }
+      }
+    }
+    if (const YamlNode* header = node.find("should_retry_header")) {
+      std::optional<std::string> name = stringValue(header, "should_retry_header", ctx);
+      const bool token = name && !name->empty() &&
+                         name->find_first_of(" \t:()<>@,;\\\"/[]?={}") == std::string::npos;
+      if (name && !token) {
+        error(header->pos, ctx + ": 'should_retry_header' must be an HTTP header name");
+      } else if (name) {
+        retry.should_retry_header = *name;
       }
     }
     return retry;

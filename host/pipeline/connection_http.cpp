@@ -30,6 +30,9 @@ net::ConnectionClientOptions connectionClientOptions(const Connection& connectio
     options.retry.maxAttempts = *connection.retry.max_attempts;
   }
   options.retry.throttleBodies = connection.retry.throttle_bodies;
+  if (connection.retry.should_retry_header) {
+    options.retry.shouldRetryHeader = *connection.retry.should_retry_header;
+  }
   return options;
 }
 

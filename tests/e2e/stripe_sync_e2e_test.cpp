@@ -369,6 +369,24 @@ TEST_F(StripeSyncE2eTest, RateLimitsAndServerErrorsAreRetriedAndChangeNothing) {
   EXPECT_EQ(books[kBank], expectedBooks(*fake_).paidOut);
 }
 
+// The example config names Stripe-Should-Retry: a 503 that Stripe marks "false" is not sent again
+// (the page fails, nothing of it is kept), and one marked "true" is retried even on a 409.
+TEST_F(StripeSyncE2eTest, StripeShouldRetryDecidesWhetherTheHostRetries) {
+  buildPayoutDay();
+  const auto config = writeConfig();
+  fake_->injectServerError(503, 1, false, "^/v1/balance_transactions$");
+  const CliResult refused = sync(config);
+  EXPECT_NE(refused.exitCode, 0) << refused.out << refused.err;
+  EXPECT_EQ(fake_->requestCount("/v1/balance_transactions"), 1u);  // no second attempt
+
+  fake_->injectServerError(409, 1, true, "^/v1/balance_transactions$");
+  const CliResult retried = sync(config);
+  ASSERT_EQ(retried.exitCode, 0) << retried.out << retried.err;
+  std::map<std::string, int64_t> books = trialBalance(config);
+  EXPECT_EQ(books[kClearing], 0);
+  EXPECT_EQ(books[kBank], expectedBooks(*fake_).paidOut);
+}
+
 TEST_F(StripeSyncE2eTest, ARefusedKeyStopsTheConnectionAsNeedingReauthorisation) {
   buildPayoutDay();
   const auto config = writeConfig();

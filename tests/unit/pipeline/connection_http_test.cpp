@@ -58,7 +58,8 @@ TEST(ConnectionHttpTest, QboLimitsAndThrottleBodiesReachTheNetStack) {
                                "        batch: {path: /batch, requests_per_minute: 40}\n"
                                "    retry:\n"
                                "      max_attempts: 6\n"
-                               "      throttle_bodies: [ThrottleExceeded]\n");
+                               "      throttle_bodies: [ThrottleExceeded]\n"
+                               "      should_retry_header: Stripe-Should-Retry\n");
   ASSERT_TRUE(loaded.ok()) << formatDiagnostics(loaded.diagnostics);
   const Connection& qbo = loaded.config->connections.at(0);
   ASSERT_TRUE(qbo.limits.has_value());
@@ -77,6 +78,7 @@ TEST(ConnectionHttpTest, QboLimitsAndThrottleBodiesReachTheNetStack) {
   EXPECT_EQ(options.maxRateLimitWait, std::chrono::milliseconds(120'000));
   EXPECT_EQ(options.retry.maxAttempts, 6);
   EXPECT_THAT(options.retry.throttleBodies, ElementsAre("ThrottleExceeded"));
+  EXPECT_EQ(options.retry.shouldRetryHeader, "Stripe-Should-Retry");
 
   const net::Classifier classify = net::pathClassifier(options.classify);
   net::Request batch;
@@ -106,6 +108,7 @@ TEST(ConnectionHttpTest, WithoutLimitsNothingIsLimitedAndRetriesKeepTheirDefault
   EXPECT_FALSE(options.rateLimits.has_value());
   EXPECT_EQ(options.retry.maxAttempts, net::RetryPolicy{}.maxAttempts);
   EXPECT_TRUE(options.retry.throttleBodies.empty());
+  EXPECT_FALSE(options.retry.shouldRetryHeader.has_value());
   EXPECT_EQ(options.name, "qbo");
 }
 
@@ -120,7 +123,8 @@ TEST(ConnectionHttpTest, EveryBadLimitIsReportedAtItsPosition) {
                                "        query: {path: /query}\n"
                                "    retry:\n"
                                "      max_attempts: 0\n"
-                               "      throttle_bodies: [\"\", ThrottleExceeded]\n");
+                               "      throttle_bodies: [\"\", ThrottleExceeded]\n"
+                               "      should_retry_header: \"Should Retry:\"\n");
   EXPECT_FALSE(loaded.ok());
   EXPECT_THAT(
       messages(loaded, dir),
@@ -133,7 +137,9 @@ TEST(ConnectionHttpTest, EveryBadLimitIsReportedAtItsPosition) {
           "c.yaml:12:9: connection 'qbo': limits: classes: query: missing required key "
           "'requests_per_minute'",
           "c.yaml:14:21: connection 'qbo': retry: 'max_attempts' must be between 1 and 20, not 0",
-          "c.yaml:15:25: connection 'qbo': retry: 'throttle_bodies' entries must not be empty"));
+          "c.yaml:15:25: connection 'qbo': retry: 'throttle_bodies' entries must not be empty",
+          "c.yaml:16:28: connection 'qbo': retry: 'should_retry_header' must be an HTTP header "
+          "name"));
 }
 
 TEST(ConnectionHttpTest, AnEmptyLimitsBlockIsAnError) {
