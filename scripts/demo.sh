@@ -26,8 +26,10 @@ run plugins list
 
 cat <<'MSG'
 
-Not built yet: the end-to-end demo - a sandbox of fake Stripe, Authorize.net, QuickBooks Online
-and bank APIs, `ledgerhost sync` into the event store, ledger postings, delivery to QuickBooks
-Online and reconciliation - comes with issue 7. The four plugins above have their descriptors and
-config schemas; their readers and writers come with their own issues.
+Not built yet: the end-to-end demo - a sandbox of fake Stripe and QuickBooks Online APIs with a
+realistic data set, `ledgerhost sync` into the event store, ledger postings and delivery to
+QuickBooks Online - comes with issue 7. What works today against real or fake APIs: the Stripe
+connector (`ledgerhost sync`, see config/stripe-to-ledger.yaml), the QuickBooks Online connector
+(`ledgerhost connect`, delivery during `sync`), the ledger reports (`ledgerhost ledger ...`).
+Authorize.net and the bank connector have their descriptors and config schemas only.
 MSG
