@@ -40,16 +40,7 @@ class ResetOnExit {
   SQLite::Statement& statement_;
 };
 
-template <typename Context, typename Body>
-auto guarded(const Context& context, const Body& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const SQLite::Exception& e) {
-    return internal::statusFromSqlite(e, context());
-  } catch (const std::exception& e) {
-    return internal::statusFromException(e, context());
-  }
-}
+using internal::guarded;
 
 lh::Status unreadable(int64_t id, const std::string& why) {
   return lh::permanent("stored command " + std::to_string(id) + " cannot be read: " + why +

@@ -137,18 +137,9 @@ void bindKey(SQLite::Statement& statement, const std::string& tenant, const Even
   statement.bindNoCopy(4, key.external_id);
 }
 
-// Runs `body` and turns what SQLiteCpp and the standard library throw into a Status (nothing leaves
-// lh_store as an exception). `context` is built only on error: it is on every event's path.
-template <typename Context, typename Body>
-auto guarded(const Context& context, const Body& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const SQLite::Exception& e) {
-    return internal::statusFromSqlite(e, context());
-  } catch (const std::exception& e) {
-    return internal::statusFromException(e, context());
-  }
-}
+// Nothing leaves lh_store as an exception; contexts are lambdas, built only on error (they are on
+// every event's path).
+using internal::guarded;
 
 }  // namespace
 

@@ -16,7 +16,9 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <exception>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/status.h"
 
@@ -32,15 +34,23 @@ lh::Status statusFromSqlite(const SQLite::Exception& error, std::string_view con
 lh::Status statusFromException(const std::exception& error, std::string_view context);
 
 // Runs `body` (returning a Status or Result) and turns what SQLiteCpp or the library throws into
-// statusFromSqlite / statusFromException with `context`.
-template <typename Body>
-auto guarded(std::string_view context, const Body& body) -> decltype(body()) {
+// statusFromSqlite / statusFromException with `context`: text, or a callable returning the text,
+// which is then built only on error (for per-event paths, where building it every time costs).
+template <typename Context, typename Body>
+auto guarded(const Context& context, const Body& body) -> decltype(body()) {
+  const auto text = [&]() -> std::string {
+    if constexpr (std::is_invocable_v<const Context&>) {
+      return std::string(context());
+    } else {
+      return std::string(context);
+    }
+  };
   try {
     return body();
   } catch (const SQLite::Exception& e) {
-    return statusFromSqlite(e, context);
+    return statusFromSqlite(e, text());
   } catch (const std::exception& e) {
-    return statusFromException(e, context);
+    return statusFromException(e, text());
   }
 }
 
